@@ -1,0 +1,26 @@
+// `npm run bench`: runs each benchmark, prints every figure beside its baseline,
+// and writes them all to bench-results.json (gitignored). No test asserts on
+// timings; this is where they are measured, on purpose and in one place.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { git } from "../hack/git/run.js";
+import { formatGitBench, gitBench } from "./git.js";
+
+const workDir = await mkdtemp(path.join(os.tmpdir(), "kubefox-bench-"));
+try {
+  const environment = {
+    date: new Date().toISOString(),
+    node: process.version,
+    git: await git(["--version"]),
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+  };
+  const gitResult = await gitBench(path.join(workDir, "git"));
+  console.log(formatGitBench(gitResult));
+  const file = path.resolve("bench-results.json");
+  await writeFile(file, `${JSON.stringify({ environment, git: gitResult }, null, 2)}\n`);
+  console.log(`\nwritten to ${file}`);
+} finally {
+  await rm(workDir, { recursive: true, force: true });
+}

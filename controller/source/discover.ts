@@ -1,0 +1,110 @@
+// Ref discovery over smart HTTP, protocol v0/v1 (gitprotocol-http(5)): one GET
+// of info/refs through isomorphic-git's transport, which lists every ref with
+// the peeled id of each annotated tag (`refs/tags/x^{}`) and where HEAD points.
+import type { HttpClient } from "isomorphic-git";
+import { GitRemoteHTTP } from "isomorphic-git/managers";
+import { ProtocolError, readPktLines } from "./git/pkt-line.js";
+import type { RefListing } from "./ref-map.js";
+
+export interface Discovery {
+  /** Branches and tags, tags with their peeled ids. */
+  listing: RefListing;
+  capabilities: Set<string>;
+  /** What HEAD points at (`refs/heads/main`), when the server says. */
+  head?: string;
+  /** The commit HEAD is at. */
+  headOid?: string;
+}
+
+export async function discoverRefs(
+  http: HttpClient,
+  url: string,
+  headers: Record<string, string>,
+): Promise<Discovery> {
+  const recorder = bodyRecorder(http);
+  const remote = (await GitRemoteHTTP.discover({
+    http: recorder.http,
+    service: "git-upload-pack",
+    url,
+    headers,
+    protocolVersion: 1,
+  })) as Advertisement;
+  // isomorphic-git takes the end of the stream for the end of the list; a
+  // list cut short would look like deleted refs.
+  await checkAdvertisementComplete(recorder.body());
+  // (An empty repository's advertisement carries no version at all.)
+  if (remote.protocolVersion === 2) {
+    throw new ProtocolError(
+      "the server answered in protocol v2 only, which this client does not speak",
+    );
+  }
+  const format = [...remote.capabilities].find((c) => c.startsWith("object-format="));
+  if (format && format !== "object-format=sha1") {
+    throw new ProtocolError(
+      `the repository uses ${format.slice(14)} object ids; only sha1 is supported`,
+    );
+  }
+  return {
+    listing: advertisedRefs(remote.refs),
+    capabilities: remote.capabilities,
+    head: remote.symrefs.get("HEAD"),
+    headOid: remote.refs.get("HEAD"),
+  };
+}
+
+interface Advertisement {
+  protocolVersion?: 1 | 2;
+  capabilities: Set<string>;
+  refs: Map<string, string>;
+  symrefs: Map<string, string>;
+}
+
+/** Branches and tags from a v1 advertisement, where `refs/tags/x^{}` carries x's peeled id. */
+function advertisedRefs(refs: Map<string, string>): RefListing {
+  const listing: RefListing = new Map();
+  for (const [name, oid] of refs) {
+    if (name.endsWith("^{}")) continue;
+    if (name.startsWith("refs/heads/") || name.startsWith("refs/tags/")) {
+      listing.set(name, { oid, peeled: refs.get(`${name}^{}`) ?? oid });
+    }
+  }
+  return listing;
+}
+
+/** Wraps an HTTP client to keep a copy of the response body it served (a ref list: small). */
+function bodyRecorder(http: HttpClient): { http: HttpClient; body: () => Buffer } {
+  const chunks: Uint8Array[] = [];
+  async function* record(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    chunks.length = 0;
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      yield chunk;
+    }
+  }
+  return {
+    http: {
+      async request(req) {
+        const res = await http.request(req);
+        return res.body ? { ...res, body: record(res.body) } : res;
+      },
+    },
+    body: () => Buffer.concat(chunks),
+  };
+}
+
+/**
+ * A smart HTTP ref advertisement is `# service=...`, a flush, the refs (or a
+ * `capabilities^{}` line when there are none), and a final flush.
+ */
+async function checkAdvertisementComplete(body: Buffer): Promise<void> {
+  let flushes = 0;
+  let last: Buffer | null = Buffer.alloc(0);
+  async function* once(): AsyncGenerator<Uint8Array> {
+    yield body;
+  }
+  for await (const pkt of readPktLines(once())) {
+    if (pkt === null) flushes++;
+    last = pkt;
+  }
+  if (flushes < 2 || last !== null) throw new ProtocolError("the list of refs was cut short");
+}

@@ -1,0 +1,42 @@
+// What a failed fetch means for a person reading a status field, and whether
+// trying again can help. Messages never quote the server's body or our
+// request, so nothing of the credentials can travel in them.
+import { describeError } from "../errors.js";
+import { CorruptObjectError } from "./git/delta.js";
+import { ProtocolError } from "./git/pkt-line.js";
+import { HttpTimeoutError } from "./http.js";
+
+/** Failures retrying cannot fix: the server refuses us or has no such repository. */
+export function isPermanent(err: unknown): boolean {
+  const status = httpStatus(err);
+  return (
+    status === 401 ||
+    status === 403 ||
+    status === 404 ||
+    (err as { code?: string }).code === "SmartHttpError"
+  );
+}
+
+/** What went wrong, in words for a status field. */
+export function reasonFor(err: unknown, hadCredentials: boolean): string {
+  const status = httpStatus(err);
+  if (status === 401) {
+    return hadCredentials
+      ? "the server refused the credentials (HTTP 401)"
+      : "the server asks for credentials (HTTP 401) and none were given";
+  }
+  if (status === 403) return "access denied (HTTP 403)";
+  if (status === 404) return "no repository at this URL (HTTP 404)";
+  if (status !== undefined) return `the server answered HTTP ${status}`;
+  if (err instanceof HttpTimeoutError) return `timed out: ${err.message}`;
+  if (err instanceof CorruptObjectError) return `the server sent a damaged pack: ${err.message}`;
+  if (err instanceof ProtocolError) return err.message;
+  if ((err as { code?: string }).code === "SmartHttpError")
+    return "the URL does not serve a Git repository";
+  return `cannot reach the server: ${describeError(err)}`;
+}
+
+function httpStatus(err: unknown): number | undefined {
+  const e = err as { code?: string; data?: { statusCode?: number } };
+  return e.code === "HttpError" ? e.data?.statusCode : undefined;
+}

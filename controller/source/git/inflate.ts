@@ -1,0 +1,56 @@
+// Node's native zlib for Git's deflated data. A pack does not record where an
+// object's zlib stream ends, so we ask zlib how many bytes it consumed.
+import zlib from "node:zlib";
+import { CorruptObjectError } from "./delta.js";
+
+interface InflateInfo {
+  buffer: Buffer;
+  engine: { bytesWritten: number };
+}
+
+/**
+ * Inflates the zlib stream that starts at `buf[start]` and must yield exactly
+ * `size` bytes; returns them and the index just past the stream.
+ */
+export function inflateAt(
+  buf: Buffer,
+  start: number,
+  size: number,
+  limit = buf.length,
+): { data: Buffer; end: number } {
+  let result: InflateInfo;
+  try {
+    // `info` makes Node return the engine, whose bytesWritten is the input consumed.
+    result = zlib.inflateSync(buf.subarray(start, limit), {
+      info: true,
+      chunkSize: Math.max(64, size + 1),
+      maxOutputLength: Math.max(1, size),
+    }) as unknown as InflateInfo;
+  } catch (err) {
+    throw new CorruptObjectError(
+      `object data at ${start} does not inflate: ${(err as Error).message}`,
+    );
+  }
+  if (result.buffer.length !== size) {
+    throw new CorruptObjectError(
+      `object data at ${start} inflates to ${result.buffer.length} bytes, not ${size}`,
+    );
+  }
+  return { data: result.buffer, end: start + result.engine.bytesWritten };
+}
+
+/** Inflates as much of a (possibly cut) zlib stream as its bytes allow, for reading headers. */
+export function inflatePrefix(chunk: Uint8Array, maxOutput: number): Buffer {
+  try {
+    return zlib.inflateSync(chunk, {
+      finishFlush: zlib.constants.Z_SYNC_FLUSH,
+      maxOutputLength: maxOutput,
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+      // More than we asked for is there: inflate a shorter prefix instead.
+      return inflatePrefix(chunk.subarray(0, Math.floor(chunk.length / 2)), maxOutput);
+    }
+    throw new CorruptObjectError(`object data does not inflate: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,55 @@
+// Git's pkt-line framing (gitprotocol-common(5)): a 4-hex-digit length that
+// counts itself, then the payload; "0000" is a flush. Everything the smart HTTP
+// protocol says travels in these.
+
+/** Thrown when bytes from the server are not what the protocol allows. */
+export class ProtocolError extends Error {
+  override readonly name = "ProtocolError";
+}
+
+const MAX_PKT = 65520;
+
+export const FLUSH = Buffer.from("0000");
+
+export function pktLine(payload: string | Buffer): Buffer {
+  const data = typeof payload === "string" ? Buffer.from(payload) : payload;
+  if (data.length + 4 > MAX_PKT) throw new ProtocolError(`pkt-line too long (${data.length})`);
+  return Buffer.concat([Buffer.from((data.length + 4).toString(16).padStart(4, "0")), data]);
+}
+
+/**
+ * Splits a byte stream into packets as they arrive: a Buffer per data packet,
+ * `null` per flush (and per delimiter, "0001", which only protocol v2 uses).
+ */
+export async function* readPktLines(
+  body: AsyncIterable<Uint8Array>,
+): AsyncGenerator<Buffer | null, void, undefined> {
+  let pending = Buffer.alloc(0);
+  for await (const chunk of body) {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : Buffer.from(chunk);
+    let pos = 0;
+    while (pending.length - pos >= 4) {
+      const length = parseLength(pending, pos);
+      if (length < 4) {
+        yield null;
+        pos += 4;
+        continue;
+      }
+      if (pending.length - pos < length) break;
+      yield pending.subarray(pos + 4, pos + length);
+      pos += length;
+    }
+    pending = pending.subarray(pos);
+  }
+  if (pending.length > 0)
+    throw new ProtocolError("the server's response ends in the middle of a packet");
+}
+
+function parseLength(buf: Buffer, pos: number): number {
+  const hex = buf.toString("latin1", pos, pos + 4);
+  if (!/^[0-9a-f]{4}$/i.test(hex))
+    throw new ProtocolError(`bad pkt-line length ${JSON.stringify(hex)}`);
+  const length = Number.parseInt(hex, 16);
+  if (length === 3) throw new ProtocolError(`bad pkt-line length ${hex}`);
+  return length;
+}

@@ -1,0 +1,38 @@
+// Opens the right kind of source for what the user gave `--repo`: an HTTP(S)
+// URL is cloned under the state directory, anything else is a local path.
+import { SourceError, maskUrl } from "../errors.js";
+import type { GitCredentials } from "./credentials.js";
+import { openLocalSource } from "./local-source.js";
+import type { RetryPolicy } from "./retry.js";
+import type { SourceLog } from "./source-log.js";
+import type { GitSource, RefMap } from "./types.js";
+import { openUrlSource } from "./url-source.js";
+
+export interface SourceOptions {
+  /** `https://...`, `http://...`, or a path to a work tree or bare repository. */
+  location: string;
+  /** Where clones of URLs are kept (`<stateDir>/repos/`). */
+  stateDir: string;
+  credentials?: GitCredentials;
+  /** For a path: called when its refs change. URLs are synced by polling and webhooks. */
+  onChange?: (refs: RefMap) => void;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  log?: SourceLog;
+}
+
+export function isUrl(location: string): boolean {
+  return /^https?:\/\//i.test(location);
+}
+
+export function openSource(options: SourceOptions): Promise<GitSource> {
+  const { location } = options;
+  if (isUrl(location)) return openUrlSource({ ...options, url: location });
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) || /^[^/@:]+@[^/:]+:/.test(location)) {
+    // ssh://, git://, user@host:path: transports isomorphic-git does not speak.
+    return Promise.reject(
+      new SourceError(maskUrl(location), "only HTTP(S) URLs and local paths are supported"),
+    );
+  }
+  return openLocalSource({ path: location, onChange: options.onChange, log: options.log });
+}

@@ -1,0 +1,247 @@
+// A repository at an HTTP(S) URL, mirrored into a bare repository under the
+// state directory: every branch and tag, pruned and force-moved as upstream
+// does. The refs live in one packed-refs file written after the objects they
+// need, so a fetch that fails anywhere leaves the last good state as it was.
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { describeError, maskUrl, SourceError } from "../errors.js";
+import { authorizationHeader, splitUrlCredentials, type GitCredentials } from "./credentials.js";
+import { prepareClone } from "./clone-dir.js";
+import { fetchAll, type FetchResult } from "./fetch.js";
+import { isPermanent, reasonFor } from "./fetch-errors.js";
+import { writeFileAtomic } from "./git/atomic-write.js";
+import { ObjectStore } from "./git/object-store.js";
+import { formatPackedRefs, parsePackedRefs, type PackedRef } from "./git/packed-refs.js";
+import { readHead } from "./git/ref-store.js";
+import { httpClient } from "./http.js";
+import { RepoReader } from "./reader.js";
+import { toRefMap, type RefListing } from "./ref-map.js";
+import { defaultRetryPolicy, withRetry, type RetryPolicy } from "./retry.js";
+import type { SourceLog } from "./source-log.js";
+import { emptyRefMap, type CommitSummary, type GitSource, type RefMap } from "./types.js";
+import type { Tree } from "../model/tree.js";
+
+export interface UrlSourceOptions {
+  url: string;
+  /** The controller's state directory; the clone goes in `<stateDir>/repos/`. */
+  stateDir: string;
+  credentials?: GitCredentials;
+  /** A network call fails after this long without a byte from the server. Default 30 s. */
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  /** Packs kept before they are replaced by one fresh full fetch. Default 20. */
+  maxPacks?: number;
+  log?: SourceLog;
+}
+
+export async function openUrlSource(options: UrlSourceOptions): Promise<GitSource> {
+  const split = splitUrlCredentials(options.url);
+  const credentials = options.credentials ?? split.credentials;
+  const label = maskUrl(options.url);
+  let gitdir: string;
+  try {
+    gitdir = await prepareClone(options.stateDir, split.url);
+  } catch (err) {
+    throw new SourceError(
+      label,
+      `cannot prepare the clone under ${options.stateDir}: ${describeError(err)}`,
+    );
+  }
+  const source = new UrlSource(options, split.url, label, gitdir, credentials);
+  await source.load();
+  return source;
+}
+
+class UrlSource implements GitSource {
+  private readonly objects: ObjectStore;
+  private readonly reader: RepoReader;
+  private readonly secrets: string[];
+  private readonly authorization?: string;
+  private listing: RefListing = new Map();
+  private head: string | undefined;
+  private current: RefMap = emptyRefMap;
+  /** Types of the objects tags point at, carried from sync to sync. */
+  private tagTargetTypes = new Map<string, string | undefined>();
+  /** Syncs run one at a time: each starts from the refs the previous one wrote. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly options: UrlSourceOptions,
+    private readonly url: string,
+    readonly label: string,
+    private readonly gitdir: string,
+    credentials: GitCredentials | undefined,
+  ) {
+    this.objects = new ObjectStore(path.join(gitdir, "objects"));
+    this.reader = new RepoReader(gitdir, label, this.objects);
+    this.secrets = [];
+    if (credentials) {
+      this.authorization = authorizationHeader(credentials);
+      this.secrets.push("token" in credentials ? credentials.token : credentials.password);
+      this.secrets.push(this.authorization.slice("Basic ".length));
+    }
+  }
+
+  /** The refs the last successful sync wrote, from disk (they survive a restart). */
+  async load(): Promise<void> {
+    await this.reader.refresh();
+    const text = await readFile(this.packedRefsPath, "utf8").catch(() => "");
+    const listing: RefListing = new Map();
+    for (const [name, ref] of parsePackedRefs(text).refs) {
+      listing.set(name, { oid: ref.oid, peeled: ref.peeled ?? ref.oid });
+    }
+    const head = await readHead(this.gitdir);
+    await this.adopt(listing, head.symref);
+  }
+
+  refs(): RefMap {
+    return this.current;
+  }
+
+  sync(): Promise<RefMap> {
+    const run = this.queue.then(() => this.fetchAndStore());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  tree(commit: string): Promise<Tree> {
+    return this.reader.tree(commit);
+  }
+
+  blobId(commit: string, file: string): Promise<string | undefined> {
+    return this.reader.blobId(commit, file);
+  }
+
+  findCommits(prefix: string): Promise<string[]> {
+    return this.reader.findCommits(prefix);
+  }
+
+  log(commit: string, limit: number): Promise<CommitSummary[]> {
+    return this.reader.log(commit, limit);
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.objects.close();
+  }
+
+  private get packedRefsPath(): string {
+    return path.join(this.gitdir, "packed-refs");
+  }
+
+  private async fetchAndStore(): Promise<RefMap> {
+    const haves = [...this.listing.values()].map((r) => r.oid);
+    const result = await this.fetchWithRetry(haves, false);
+    if (!sameListing(result.listing, this.listing) || result.head !== this.head)
+      await this.writeRefs(result);
+    await this.adopt(result.listing, result.head, result.types);
+    if (this.objects.packCount > (this.options.maxPacks ?? 20)) await this.compact();
+    return this.current;
+  }
+
+  private async fetchWithRetry(haves: string[], everything: boolean): Promise<FetchResult> {
+    const target = {
+      url: this.url,
+      http: httpClient(this.options.timeoutMs ?? 30_000),
+      authorization: this.authorization,
+      gitdir: this.gitdir,
+      objects: this.objects,
+    };
+    try {
+      return await withRetry(
+        () => fetchAll(target, haves, everything),
+        this.options.retry ?? defaultRetryPolicy,
+        isPermanent,
+        (err, attempt, delayMs) =>
+          this.options.log?.({
+            level: "warn",
+            msg: `fetch failed, retrying in ${delayMs} ms: ${this.redact(reasonFor(err, this.authorization !== undefined))}`,
+            source: this.label,
+            attempt,
+          }),
+      );
+    } catch (err) {
+      throw new SourceError(
+        this.label,
+        this.redact(reasonFor(err, this.authorization !== undefined)),
+      );
+    }
+  }
+
+  /** Writes the fetched refs in one step: HEAD, then packed-refs, the file that holds them all. */
+  private async writeRefs(result: FetchResult): Promise<void> {
+    const refs = new Map<string, PackedRef>();
+    for (const [name, ref] of result.listing) refs.set(name, { oid: ref.oid, peeled: ref.peeled });
+    try {
+      // The server's HEAD: a branch, or (rarely) a detached commit.
+      const head = result.head?.startsWith("refs/heads/") ? `ref: ${result.head}` : result.headOid;
+      if (head && (result.head !== this.head || !result.head)) {
+        await writeFileAtomic(path.join(this.gitdir, "HEAD"), `${head}\n`);
+      }
+      await writeFileAtomic(this.packedRefsPath, formatPackedRefs(refs));
+    } catch (err) {
+      throw new SourceError(this.label, `cannot store the fetched refs: ${describeError(err)}`);
+    }
+  }
+
+  private async adopt(
+    listing: RefListing,
+    head: string | undefined,
+    types?: Map<string, string>,
+  ): Promise<void> {
+    // Objects never change: what a tag pointed at last time is still what it was.
+    const known = this.tagTargetTypes;
+    const next = new Map<string, string | undefined>();
+    this.current = await toRefMap(listing, head, async (oid) => {
+      const type = known.has(oid)
+        ? known.get(oid)
+        : (types?.get(oid) ?? (await this.objects.info(oid).catch(() => undefined))?.type);
+      next.set(oid, type);
+      return type;
+    });
+    this.listing = listing;
+    this.head = head;
+    this.tagTargetTypes = next;
+  }
+
+  /**
+   * One pack per fetch adds up, and every read looks through each of them:
+   * past the limit, fetch everything once more into a single pack and drop the
+   * rest. Objects no ref reaches any more go with them, as `git gc` would.
+   */
+  private async compact(): Promise<void> {
+    const old = this.objects.packNames();
+    try {
+      const result = await this.fetchWithRetry([], true);
+      await this.writeRefs(result);
+      await this.adopt(result.listing, result.head, result.types);
+      const fresh = this.objects.packNames().filter((name) => !old.includes(name));
+      if (fresh.length === 0) return;
+      for (const name of old) {
+        await rm(path.join(this.gitdir, "objects", "pack", `${name}.idx`), { force: true });
+        await rm(path.join(this.gitdir, "objects", "pack", `${name}.pack`), { force: true });
+      }
+      await this.reader.refresh();
+    } catch (err) {
+      this.options.log?.({
+        level: "warn",
+        msg: `could not compact the clone's packs (it stays usable): ${describeError(err)}`,
+        source: this.label,
+      });
+    }
+  }
+
+  /** Belt and braces: whatever an error says, a credential never leaves this object. */
+  private redact(text: string): string {
+    return this.secrets.reduce((t, secret) => (secret ? t.split(secret).join("***") : t), text);
+  }
+}
+
+function sameListing(a: RefListing, b: RefListing): boolean {
+  if (a.size !== b.size) return false;
+  for (const [name, ref] of a) {
+    const other = b.get(name);
+    if (other?.oid !== ref.oid || other.peeled !== ref.peeled) return false;
+  }
+  return true;
+}
