@@ -1,6 +1,8 @@
 // kubefox-gitops: the command line (DESIGN §7). Each command parses its flags
 // once, into a frozen settings object, and hands it down.
-import { parseArgs } from "node:util";
+import { validate } from "./commands/validate.js";
+import { render } from "./commands/render.js";
+import { run } from "./commands/run.js";
 import { describeError, KubefoxError } from "./errors.js";
 
 const usage = `usage:
@@ -12,17 +14,10 @@ const usage = `usage:
 
 type Command = (args: string[]) => Promise<number>;
 
-const notYet =
-  (name: string): Command =>
-  async () => {
-    process.stderr.write(`kubefox-gitops ${name}: not yet implemented\n`);
-    return 2;
-  };
-
 const commands: Record<string, Command> = {
-  run: notYet("run"),
-  validate: notYet("validate"),
-  render: notYet("render"),
+  run,
+  validate,
+  render,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -38,9 +33,6 @@ export async function main(argv: string[]): Promise<number> {
   }
   return command(rest);
 }
-
-// Exported for commands that share flag parsing.
-export { parseArgs };
 
 main(process.argv.slice(2)).then(
   (code) => {

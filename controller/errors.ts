@@ -18,7 +18,9 @@ export type ErrorCode =
   /** The platform's policy refuses what the repository asks (privileged, hostPath ...). */
   | "PolicyViolation"
   /** A flag, environment variable or file given to the CLI is wrong. */
-  | "InvalidSettings";
+  | "InvalidSettings"
+  /** A release's pending version was not Available within its deadline; a new commit tries again. */
+  | "ActivationDeadlineExceeded";
 
 export type Retry = "backoff" | "never";
 

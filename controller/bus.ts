@@ -1,0 +1,35 @@
+// What the controller tells the outside (metrics, the events stream, logs of
+// the HTTP server) as it works, without the outside reaching into it.
+import { EventEmitter } from "node:events";
+import type { PlatformStatus } from "./reconcile/status.js";
+
+export interface SyncEvent {
+  repo: string;
+  reason: string;
+  fetch: boolean;
+  ms: number;
+  result: "ok" | "error";
+  error?: string;
+}
+
+export interface FetchEvent {
+  repo: string;
+  ms: number;
+  result: "ok" | "error";
+}
+
+export interface PlatformEvent {
+  repo: string;
+  platform: PlatformStatus;
+  /** API writes this reconcile sent. */
+  writes: number;
+  ms: number;
+}
+
+export interface BusEvents {
+  sync: [SyncEvent];
+  fetch: [FetchEvent];
+  platform: [PlatformEvent];
+}
+
+export class Bus extends EventEmitter<BusEvents> {}

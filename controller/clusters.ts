@@ -1,0 +1,60 @@
+// One client and one watch cache per cluster (kubeconfig context), made on first
+// use. Platforms on different clusters share nothing, so one unreachable
+// cluster holds up only its own platforms.
+import { KubeConfig } from "@kubernetes/client-node";
+import { ClusterClient } from "./cluster/client.js";
+import { ManagedCache } from "./cluster/cache.js";
+import { SettingsError } from "./errors.js";
+import type { Logger } from "./log.js";
+
+export interface Cluster {
+  /** The kubeconfig context, "" for the default (current context or in-cluster). */
+  context: string;
+  client: ClusterClient;
+  cache: ManagedCache;
+}
+
+export class ClusterPool {
+  private readonly clusters = new Map<string, Cluster>();
+  private readonly created: ((cluster: Cluster) => void)[] = [];
+
+  constructor(
+    private readonly kubeconfig: string | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  /** Called for each cluster as it is first used (to route its watch events). */
+  onCreate(listener: (cluster: Cluster) => void): void {
+    this.created.push(listener);
+  }
+
+  get(context: string | undefined): Cluster {
+    const key = context ?? "";
+    const known = this.clusters.get(key);
+    if (known) return known;
+    const kc = new KubeConfig();
+    if (this.kubeconfig) kc.loadFromFile(this.kubeconfig);
+    else kc.loadFromDefault();
+    if (key) {
+      if (!kc.getContextObject(key)) {
+        throw new SettingsError(`kubeconfig has no context ${key} (platform cluster.context)`);
+      }
+      kc.setCurrentContext(key);
+    }
+    const log = this.log.with({ cluster: key || "(default)" });
+    const client = new ClusterClient(kc, { log });
+    const cluster = { context: key, client, cache: new ManagedCache(client, log) };
+    this.clusters.set(key, cluster);
+    for (const listener of this.created) listener(cluster);
+    return cluster;
+  }
+
+  /** API writes sent to every cluster so far. */
+  get writes(): number {
+    return [...this.clusters.values()].reduce((n, c) => n + c.client.writes, 0);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.clusters.values()].map((c) => c.cache.stop()));
+  }
+}

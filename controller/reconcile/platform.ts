@@ -1,0 +1,435 @@
+// Reconciling one platform, top to bottom: resolve each deployment's ref, load
+// and validate that system, render it, apply, prune, check health, write status.
+// Each step records its own failure and the recipe goes on where that is safe:
+// a deployment that fails keeps what it ran before (its old inventory stays
+// desired, so prune spares it) and every other deployment proceeds.
+import type { KubernetesObject, V1Deployment } from "@kubernetes/client-node";
+import { canonicalJson } from "../cluster/drift.js";
+import { refKey, refOf, type ClusterClient } from "../cluster/client.js";
+import type { ManagedCache } from "../cluster/cache.js";
+import { labels, managedByValue } from "../cluster/labels.js";
+import { mapBounded } from "../cluster/limit.js";
+import { describeError, KubefoxError, PolicyError, ValidationError } from "../errors.js";
+import type { Logger } from "../log.js";
+import type { ControlModel } from "../model/load-control.js";
+import { renderDeployment, withDesiredHash } from "../render/deployment.js";
+import type { PlatformTarget } from "../render/input.js";
+import type { PlatformDoc } from "../../schemas/platform.js";
+import { applyAll, type ApplyResult } from "./apply.js";
+import { environmentContext } from "./environment.js";
+import { recordEvent } from "./events.js";
+import {
+  reconcileRelease,
+  removeRelease,
+  type ReleaseContext,
+  type ReleaseState,
+  type ReleaseStatus,
+} from "./release.js";
+import { deploymentHealth } from "./health.js";
+import { planPrune, prune } from "./prune.js";
+import type {
+  DeploymentStatus,
+  InventoryEntry,
+  ObjectStatus,
+  PlatformStatus,
+  State,
+} from "./status.js";
+import { worst } from "./status.js";
+import { statusObject, toStored, type StoredStatus } from "./status-store.js";
+import { atCommit, type SystemCache } from "./systems.js";
+import { listUnmanaged } from "./unmanaged.js";
+
+export interface PlatformInput {
+  name: string;
+  /** The system's name, from kubefox.yaml on the control branch ("" when it has none). */
+  system: string;
+  doc: PlatformDoc;
+  control: ControlModel;
+  /** Ref (e.g. `tag/v*`) to commit; throws RefNotFoundError. */
+  resolveRef: (ref: string) => Promise<string>;
+  /** Is commit `older` an ancestor of `newer`? (A release moving back rolls back.) */
+  isAncestor: (older: string, newer: string) => Promise<boolean>;
+  systems: SystemCache;
+  client: ClusterClient;
+  cache: ManagedCache;
+  /** What the last reconcile of this platform left (from memory, or from the cluster after a restart). */
+  previous: StoredStatus | undefined;
+  /** False after a fetch error or with an unsound control branch: nothing is pruned. */
+  allowPrune: boolean;
+  /** Refresh the list of objects we did not create (reads every kind; not on every drift). */
+  listUnmanaged: boolean;
+  /** Last known unmanaged list, kept when not refreshed. */
+  unmanaged: PlatformStatus["unmanaged"];
+  log: Logger;
+}
+
+export interface PlatformResult {
+  status: PlatformStatus;
+  stored: StoredStatus;
+  /** Reconcile again by then (a pending release's deadline). */
+  requeueAtMs?: number;
+}
+
+interface DeploymentWork {
+  ref: string;
+  environment?: string;
+  previous?: Omit<DeploymentStatus, "lastSyncTime">;
+  commit?: string;
+  objects?: KubernetesObject[];
+  warnings: string[];
+  conflicts: ObjectStatus[];
+  error?: unknown;
+  applied?: ApplyResult;
+}
+
+export async function reconcilePlatform(input: PlatformInput): Promise<PlatformResult> {
+  const { doc, log } = input;
+  const platform: PlatformTarget = {
+    name: input.name,
+    namespace: doc.spec.namespace,
+    policy: {
+      allowPrivileged: doc.spec.policy.allowPrivileged,
+      allowHostNetwork: doc.spec.policy.allowHostNetwork,
+      allowHostPID: doc.spec.policy.allowHostPID,
+      allowHostPath: doc.spec.policy.allowHostPath,
+    },
+  };
+  const previousByRef = new Map((input.previous?.deployments ?? []).map((d) => [d.ref, d]));
+  const work: DeploymentWork[] = doc.spec.deployments.map((d) => ({
+    ref: d.ref,
+    ...(d.environment ? { environment: d.environment } : {}),
+    ...(previousByRef.has(d.ref) ? { previous: previousByRef.get(d.ref)! } : {}),
+    warnings: [],
+    conflicts: [],
+  }));
+
+  // 1. Resolve each ref, load and validate its system, render it.
+  await mapBounded(work, 4, (w) => renderOne(input, platform, w));
+  claimOnce(work);
+
+  // 2. Apply: the platform's Namespace first, then every deployment that rendered.
+  const namespaceResult = await applyAll(input.client, input.cache, [namespaceObject(platform)]);
+  const namespaceFailed = namespaceResult.errors.length > 0;
+  if (!namespaceFailed) {
+    await mapBounded(
+      work.filter((w) => w.objects),
+      4,
+      async (w) => {
+        w.applied = await applyAll(input.client, input.cache, w.objects!);
+        w.conflicts.push(...w.applied.conflicts);
+        if (w.applied.errors.length > 0) w.error = applyError(w.applied);
+      },
+    );
+  }
+
+  // 3. Releases: each environment's active and pending versions, cut over when healthy.
+  const releases = namespaceFailed
+    ? { states: input.previous?.releases ?? {}, statuses: [], requeueAtMs: undefined }
+    : await reconcileReleases(input, platform, work);
+
+  // 4. Prune what was ours and is no longer desired, only when every apply succeeded.
+  const inventories = new Map(work.map((w) => [w.ref, inventoryAfter(w)]));
+  const desired = [...inventories.values()].flat();
+  const previousInventory = [
+    ...(input.previous?.deployments ?? []).flatMap((d) => d.inventory),
+    ...(input.previous?.orphans ?? []),
+  ];
+  const everyApplyOk =
+    !namespaceFailed && work.every((w) => !w.applied || w.applied.errors.length === 0);
+  const wentEmpty = desired.length === 0 && previousInventory.length > 0 && !doc.spec.allowEmpty;
+  let orphans: InventoryEntry[] = input.previous?.orphans ?? [];
+  let pruned: InventoryEntry[] = [];
+  if (input.allowPrune && everyApplyOk && !wentEmpty) {
+    const result = await prune(
+      input.client,
+      input.cache,
+      input.name,
+      planPrune(previousInventory, desired),
+    );
+    pruned = result.deleted;
+    orphans = result.failed;
+    for (const e of result.errors) log.warn("prune failed", { platform: input.name, error: e });
+  } else if (wentEmpty) {
+    log.warn("desired set went empty; nothing pruned (set allowEmpty: true to mean it)", {
+      platform: input.name,
+    });
+  }
+
+  // 5. Health of each component, from the watch cache.
+  const now = new Date().toISOString();
+  const deployments = work.map((w) =>
+    deploymentStatus(input, w, inventories.get(w.ref) ?? [], now),
+  );
+  if (namespaceFailed) {
+    const message = namespaceResult.errors.map((e) => e.message).join("; ");
+    for (const d of deployments)
+      Object.assign(d, {
+        state: "Failed",
+        lastError: `namespace ${platform.namespace}: ${message}`,
+      });
+  }
+
+  // 6. Status: in memory every time; in the cluster only when it changed.
+  const unmanaged = input.listUnmanaged
+    ? await listUnmanaged(input.client, platform.namespace).catch((err: unknown) => {
+        log.warn("listing unmanaged objects failed", {
+          platform: input.name,
+          error: describeError(err),
+        });
+        return input.unmanaged;
+      })
+    : input.unmanaged;
+  const status: PlatformStatus = {
+    name: input.name,
+    system: input.system,
+    namespace: platform.namespace,
+    cluster: doc.spec.cluster?.context ?? "",
+    deployments,
+    releases: releases.statuses,
+    unmanaged,
+    lastSyncTime: now,
+  };
+  const stored = {
+    ...toStored(status, releases.states),
+    ...(orphans.length > 0 ? { orphans } : {}),
+  };
+  if (!namespaceFailed) await writeStatus(input, platform, stored, work, pruned);
+  return { status, stored, ...(releases.requeueAtMs ? { requeueAtMs: releases.requeueAtMs } : {}) };
+}
+
+async function reconcileReleases(
+  input: PlatformInput,
+  platform: PlatformTarget,
+  work: DeploymentWork[],
+) {
+  const states: Record<string, ReleaseState> = { ...input.previous?.releases };
+  const statuses: ReleaseStatus[] = [];
+  let requeueAtMs: number | undefined;
+  const ctx: ReleaseContext = {
+    input,
+    platform,
+    isAncestor: input.isAncestor,
+    now: () => new Date(),
+    persist: async (state) => {
+      states[state.environment] = state;
+      // The deployments' part as the last sync left it: this write records the release's intent.
+      const stored: StoredStatus = {
+        ...(input.previous ?? { system: input.system, deployments: [] }),
+        releases: { ...states },
+      };
+      const result = await applyAll(input.client, input.cache, [
+        statusObject(input.name, platform.namespace, stored),
+      ]);
+      if (result.errors.length > 0)
+        throw new Error(`recording release state: ${result.errors[0]!.message}`);
+    },
+  };
+  for (const release of input.doc.spec.releases) {
+    const result = await reconcileRelease(ctx, release, states[release.environment]);
+    states[release.environment] = result.state;
+    statuses.push(result.status);
+    if (result.requeueAtMs) requeueAtMs = Math.min(requeueAtMs ?? Infinity, result.requeueAtMs);
+  }
+  // Releases gone from the platform file: their objects go too, once it is safe to prune.
+  const wanted = new Set(input.doc.spec.releases.map((r) => r.environment));
+  const everyApplyOk = work.every((w) => !w.applied || w.applied.errors.length === 0);
+  for (const [environment, state] of Object.entries(states)) {
+    if (wanted.has(environment)) continue;
+    if (!input.allowPrune || !everyApplyOk) {
+      statuses.push({
+        ...state,
+        state: "Pending",
+        components: [],
+        pendingComponents: [],
+        lastError: "removed from the platform file; its objects stay until a sync may prune",
+      });
+      continue;
+    }
+    const left = await removeRelease(ctx, state);
+    if (left.length > 0)
+      states[environment] = {
+        ...state,
+        active: undefined,
+        pending: undefined,
+        front: [],
+        retiring: left,
+      };
+    else delete states[environment];
+  }
+  return { states, statuses, requeueAtMs };
+}
+
+async function renderOne(
+  input: PlatformInput,
+  platform: PlatformTarget,
+  w: DeploymentWork,
+): Promise<void> {
+  try {
+    w.commit = await input.resolveRef(w.ref);
+    const loaded = await input.systems.get(w.commit);
+    if (!loaded.ok) throw new ValidationError(loaded.problems);
+    const environment = w.environment
+      ? environmentContext(input.control, w.environment)
+      : undefined;
+    const rendered = renderDeployment(atCommit(loaded.model, w.commit), platform, {
+      ref: w.ref,
+      ...(environment ? { environment } : {}),
+    });
+    if (rendered.refusals.length > 0) throw new PolicyError(rendered.refusals.join("\n"));
+    w.objects = rendered.objects;
+    w.warnings = rendered.warnings;
+  } catch (err) {
+    w.error = err;
+  }
+}
+
+/** Two deployments that render the same object (a raw manifest in both refs): the first keeps it. */
+function claimOnce(work: DeploymentWork[]): void {
+  const owner = new Map<string, string>();
+  for (const w of work) {
+    if (!w.objects) continue;
+    w.objects = w.objects.filter((obj) => {
+      const key = refKey(refOf(obj));
+      const first = owner.get(key);
+      if (!first) {
+        owner.set(key, w.ref);
+        return true;
+      }
+      w.conflicts.push({
+        kind: obj.kind ?? "",
+        name: obj.metadata?.name ?? "",
+        message: `also rendered by deployment ${first}, which keeps it`,
+      });
+      return false;
+    });
+  }
+}
+
+function namespaceObject(platform: PlatformTarget): KubernetesObject {
+  return withDesiredHash({
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: {
+      name: platform.namespace,
+      labels: {
+        [labels.managedBy]: managedByValue,
+        [labels.platform]: platform.name,
+        [labels.owner]: "platform",
+      },
+    },
+  });
+}
+
+/** What a deployment owns after this sync: what it applied, or, when it failed, what it had. */
+function inventoryAfter(w: DeploymentWork): InventoryEntry[] {
+  if (w.applied && w.applied.errors.length === 0 && !w.error) return w.applied.inventory;
+  // A failed apply may have written part of the new set: keep the old and the new.
+  const kept = w.previous?.inventory ?? [];
+  const partial = w.applied?.inventory ?? [];
+  const seen = new Set(kept.map(refKey));
+  return [...kept, ...partial.filter((e) => !seen.has(refKey(e)))];
+}
+
+function applyError(result: ApplyResult): Error {
+  return new Error(result.errors.map((e) => `${e.kind} ${e.name}: ${e.message}`).join("; "));
+}
+
+function deploymentStatus(
+  input: PlatformInput,
+  w: DeploymentWork,
+  inventory: InventoryEntry[],
+  now: string,
+): DeploymentStatus {
+  const failed = w.error !== undefined;
+  const appliedId = failed ? (w.previous?.appliedId ?? "") : (w.commit ?? "");
+  const components = inventory
+    .filter((e) => e.kind === "Deployment" && e.apiVersion === "apps/v1")
+    .map((e) => {
+      const live = input.cache.get(e) as V1Deployment | undefined;
+      const health = deploymentHealth(live);
+      return {
+        app: live?.metadata?.labels?.[labels.app] ?? "",
+        component: live?.metadata?.labels?.[labels.component] ?? "",
+        deployment: e.name,
+        state: health.state,
+        replicas: health.replicas,
+        ...(health.message ? { message: health.message } : {}),
+      };
+    });
+  const state: State = failed ? "Failed" : worst(components.map((c) => c.state));
+  const error = failed ? describeError(w.error) : undefined;
+  const transitioned = w.previous?.state !== state || w.previous?.lastError !== error;
+  return {
+    ref: w.ref,
+    id: w.commit ?? w.previous?.id ?? "",
+    appliedId,
+    ...(w.environment ? { environment: w.environment } : {}),
+    state,
+    components,
+    conflicts: w.conflicts,
+    warnings: w.warnings,
+    ...(error
+      ? {
+          lastError: error,
+          lastErrorCode: w.error instanceof KubefoxError ? w.error.code : "Internal",
+        }
+      : {}),
+    lastSyncTime: now,
+    lastTransitionTime: transitioned ? now : (w.previous?.lastTransitionTime ?? now),
+    inventory,
+  };
+}
+
+async function writeStatus(
+  input: PlatformInput,
+  platform: PlatformTarget,
+  stored: StoredStatus,
+  work: DeploymentWork[],
+  pruned: InventoryEntry[],
+): Promise<void> {
+  const result = await applyAll(input.client, input.cache, [
+    statusObject(input.name, platform.namespace, stored),
+  ]);
+  if (result.errors.length > 0) {
+    input.log.warn("writing status failed", {
+      platform: input.name,
+      error: result.errors[0]!.message,
+    });
+  }
+  // Events only for what happened: a no-op resync records none.
+  const events: Promise<void>[] = [];
+  const say = (reason: Parameters<typeof recordEvent>[2], message: string) =>
+    events.push(
+      recordEvent(input.client, platform.namespace, reason, message).catch(() => undefined),
+    );
+  for (const w of work) {
+    const written = w.applied?.written.length ?? 0;
+    if (written > 0)
+      say("Applied", `${w.ref} at ${w.commit?.slice(0, 12)}: ${written} objects written`);
+    const before = w.previous;
+    if (
+      w.error !== undefined &&
+      (before?.state !== "Failed" || before.lastError !== describeError(w.error))
+    ) {
+      say("SyncFailed", `${w.ref}: ${describeError(w.error)}`);
+    }
+    if (
+      w.conflicts.length > 0 &&
+      canonicalJson(w.conflicts) !== canonicalJson(before?.conflicts ?? [])
+    ) {
+      say(
+        "Conflict",
+        `${w.ref}: ${w.conflicts.map((c) => `${c.kind} ${c.name}`).join(", ")} exist without our label`,
+      );
+    }
+  }
+  if (pruned.length > 0)
+    say(
+      "Pruned",
+      `${pruned.length} objects deleted: ${pruned.map((e) => `${e.kind} ${e.name}`).join(", ")}`.slice(
+        0,
+        1000,
+      ),
+    );
+  await Promise.all(events);
+}
