@@ -41,16 +41,22 @@ export function inflateAt(
 
 /** Inflates as much of a (possibly cut) zlib stream as its bytes allow, for reading headers. */
 export function inflatePrefix(chunk: Uint8Array, maxOutput: number): Buffer {
-  try {
-    return zlib.inflateSync(chunk, {
-      finishFlush: zlib.constants.Z_SYNC_FLUSH,
-      maxOutputLength: maxOutput,
-    });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
-      // More than we asked for is there: inflate a shorter prefix instead.
-      return inflatePrefix(chunk.subarray(0, Math.floor(chunk.length / 2)), maxOutput);
+  // Let the output run well past what is wanted before shortening the input: a
+  // shortened input can end inside a dynamic Huffman table and yield no bytes at
+  // all (small, compressible objects did, and read as "bad header").
+  for (const limit of [Math.max(maxOutput, 1 << 16), 1 << 20]) {
+    try {
+      const out = zlib.inflateSync(chunk, {
+        finishFlush: zlib.constants.Z_SYNC_FLUSH,
+        maxOutputLength: limit,
+      });
+      return out.subarray(0, maxOutput);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ERR_BUFFER_TOO_LARGE") {
+        throw new CorruptObjectError(`object data does not inflate: ${(err as Error).message}`);
+      }
     }
-    throw new CorruptObjectError(`object data does not inflate: ${(err as Error).message}`);
   }
+  // More than a MiB from this much input: inflate a shorter prefix instead.
+  return inflatePrefix(chunk.subarray(0, Math.floor(chunk.length / 2)), maxOutput);
 }
