@@ -19,7 +19,7 @@ export class Controller {
   /** Sync, fetch and platform results as they happen. */
   readonly bus = new Bus();
   private poll: ScheduledTask | undefined;
-  private readonly driftTimers = new Map<Repository, NodeJS.Timeout>();
+  private readonly driftTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     readonly settings: Settings,
@@ -69,9 +69,9 @@ export class Controller {
     return this.repositories.every((r) => r.synced);
   }
 
-  /** Waits until no repository has a sync running or pending. */
+  /** Waits until no repository or platform has a sync running or pending. */
   async idle(): Promise<void> {
-    await Promise.all(this.repositories.map((r) => r.queue.idle()));
+    await Promise.all(this.repositories.map((r) => r.idle()));
   }
 
   /** Stops the triggers, lets the syncs in flight finish their writes, then stops watching. */
@@ -83,15 +83,13 @@ export class Controller {
   }
 
   private driftIn(platform: string): void {
-    for (const repo of this.repositories) {
-      if (!repo.hasPlatform(platform) || this.driftTimers.has(repo)) continue;
-      this.driftTimers.set(
-        repo,
-        setTimeout(() => {
-          this.driftTimers.delete(repo);
-          repo.queue.request({ fetch: false, reason: "cluster change" });
-        }, driftDebounceMs),
-      );
-    }
+    if (this.driftTimers.has(platform)) return;
+    this.driftTimers.set(
+      platform,
+      setTimeout(() => {
+        this.driftTimers.delete(platform);
+        for (const repo of this.repositories) repo.requestPlatform(platform, "cluster change");
+      }, driftDebounceMs),
+    );
   }
 }

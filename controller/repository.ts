@@ -1,20 +1,18 @@
 // One watched repository and its sync, top to bottom: fetch the source, read
-// the platforms on the control branch, and reconcile each platform on its own
-// cluster (resolve, load, render, apply, prune, health, status: see
-// reconcile/platform.ts). What a step could not do is recorded in status and
-// makes the later steps more careful, never more destructive: after a fetch
-// error or with an invalid control branch, nothing is pruned.
-import { describeError, KubefoxError } from "./errors.js";
+// the platforms on the control branch, and hand that state to each platform,
+// which reconciles on its own cluster in its own queue (resolve, load, render,
+// apply, prune, health, status: see reconcile/platform.ts). What a step could
+// not do is recorded in status and makes the later steps more careful, never
+// more destructive: after a fetch error or with an invalid control branch,
+// nothing is pruned.
+import { describeError } from "./errors.js";
 import type { Logger } from "./log.js";
 import type { Bus } from "./bus.js";
 import type { ClusterPool } from "./clusters.js";
 import { loadControl, type LoadedControl } from "./model/load-control.js";
-import { reconcilePlatform } from "./reconcile/platform.js";
-import type { PlatformStatus } from "./reconcile/status.js";
-import { loadStatus, type StoredStatus } from "./reconcile/status-store.js";
+import { PlatformRunner, type Snapshot } from "./platform-runner.js";
 import { SystemCache } from "./reconcile/systems.js";
 import type { Settings } from "./settings.js";
-import { resolveRef } from "./source/refs.js";
 import { openSource } from "./source/source.js";
 import type { GitSource, RefMap } from "./source/types.js";
 import { SyncQueue, type SyncRequest } from "./sync-queue.js";
@@ -34,20 +32,14 @@ export interface RepositoryStatus {
   syncs: number;
 }
 
-interface PlatformMemory {
-  stored: StoredStatus | undefined;
-  /** Set once the cluster's copy was read after a (re)start. */
-  loaded: boolean;
-  status?: PlatformStatus;
-}
-
 export class Repository {
   readonly queue: SyncQueue;
   readonly status: RepositoryStatus;
-  readonly platforms = new Map<string, PlatformMemory>();
+  /** The platforms on the control branch, each with its own queue and status. */
+  readonly platforms = new Map<string, PlatformRunner>();
   control: LoadedControl | undefined;
-  /** True once a sync has finished (for /readyz). */
-  synced = false;
+  private snapshot: Snapshot | undefined;
+  private firstSyncDone = false;
   private source: GitSource | undefined;
   private systems: SystemCache | undefined;
   private controlCommit = "";
@@ -85,6 +77,16 @@ export class Repository {
   /** Does this repository's control branch define the platform? */
   hasPlatform(name: string): boolean {
     return this.platforms.has(name);
+  }
+
+  /** True once a sync has read Git and every platform has been reconciled once (for /readyz). */
+  get synced(): boolean {
+    return this.firstSyncDone && [...this.platforms.values()].every((p) => p.ran);
+  }
+
+  /** Reconcile one platform again against what was last read from Git (drift, deadlines). */
+  requestPlatform(name: string, reason: string): void {
+    this.platforms.get(name)?.request(reason);
   }
 
   private async sync(request: SyncRequest): Promise<void> {
@@ -141,99 +143,44 @@ export class Repository {
     const systemAtControl = await systems.get(commit);
     const systemName = systemAtControl.ok ? systemAtControl.model.name : "";
 
-    // 3. Reconcile every platform on its own cluster; one failing holds up no other.
+    // 3. Hand the new state to every platform; each reconciles on its own, in its own queue.
+    this.snapshot = {
+      seq: (this.snapshot?.seq ?? 0) + 1,
+      refs,
+      control: control.model,
+      allowPrune,
+      systemName,
+      source,
+      systems,
+    };
     const names = Object.keys(control.model.platforms);
-    for (const name of [...this.platforms.keys()])
-      if (!names.includes(name)) this.platforms.delete(name);
-    await Promise.all(
-      names.map(async (name) => {
-        const doc = control.model.platforms[name]!;
-        const memory = this.platforms.get(name) ?? { stored: undefined, loaded: false };
-        this.platforms.set(name, memory);
-        try {
-          const cluster = this.clusters.get(doc.spec.cluster?.context);
-          if (!memory.loaded) {
-            // After a restart, what the last run applied is read back from the cluster.
-            memory.stored = await loadStatus(cluster.client, cluster.cache, doc.spec.namespace);
-            memory.loaded = true;
-          }
-          const platformStarted = Date.now();
-          const writesBefore = cluster.client.writes;
-          const result = await reconcilePlatform({
-            name,
-            system: systemName,
-            doc,
-            control: control.model,
-            resolveRef: async (ref) =>
-              (await resolveRef(ref, refs, (p) => source.findCommits(p))).id,
-            isAncestor: async (older, newer) =>
-              (await source.log(newer, 10_000)).some((c) => c.id === older),
-            systems,
-            client: cluster.client,
-            cache: cluster.cache,
-            previous: memory.stored,
-            allowPrune,
-            listUnmanaged: request.fetch || !memory.status,
-            unmanaged: memory.status?.unmanaged ?? [],
-            log: this.log,
-          });
-          memory.stored = result.stored;
-          memory.status = result.status;
-          if (result.requeueAtMs) this.requeueAt(result.requeueAtMs);
-          this.bus.emit("platform", {
-            repo: this.location,
-            platform: result.status,
-            writes: cluster.client.writes - writesBefore,
-            ms: Date.now() - platformStarted,
-          });
-        } catch (err) {
-          const message = describeError(err);
-          this.log.error("platform sync failed", {
-            platform: name,
-            error: message,
-            code: codeOf(err),
-          });
-          memory.status = {
-            ...(memory.status ?? {
-              name,
-              system: systemName,
-              namespace: doc.spec.namespace,
-              cluster: doc.spec.cluster?.context ?? "",
-              deployments: [],
-              releases: [],
-              unmanaged: [],
-            }),
-            lastError: message,
-            lastSyncTime: new Date().toISOString(),
-          };
-        }
-      }),
-    );
+    for (const [name, runner] of this.platforms) {
+      if (names.includes(name)) continue;
+      this.platforms.delete(name); // nothing is pruned for a platform file that went away
+      void runner.close();
+    }
+    for (const name of names) {
+      let runner = this.platforms.get(name);
+      if (!runner) {
+        runner = new PlatformRunner(name, {
+          repo: this.location,
+          clusters: this.clusters,
+          bus: this.bus,
+          log: this.log,
+          snapshot: () => this.snapshot,
+        });
+        this.platforms.set(name, runner);
+      }
+      runner.request(request.reason);
+    }
     this.finish(started, error, request);
-  }
-
-  private requeueTimer: NodeJS.Timeout | undefined;
-  private requeueAtMs = Infinity;
-
-  /** A no-fetch sync at `atMs` (a pending release's deadline), unless an earlier one is set. */
-  private requeueAt(atMs: number): void {
-    if (atMs >= this.requeueAtMs) return;
-    clearTimeout(this.requeueTimer);
-    this.requeueAtMs = atMs;
-    this.requeueTimer = setTimeout(
-      () => {
-        this.requeueAtMs = Infinity;
-        this.queue.request({ fetch: false, reason: "release deadline" });
-      },
-      Math.max(0, atMs - Date.now()) + 50,
-    );
   }
 
   private finish(started: number, error: string | undefined, request: SyncRequest): void {
     this.status.lastSyncTime = new Date().toISOString();
     if (error) this.status.lastError = error;
     else delete this.status.lastError;
-    this.synced = true;
+    this.firstSyncDone = true;
     const fields = { reason: request.reason, fetch: request.fetch, ms: Date.now() - started };
     if (error) this.log.warn("sync finished with an error", { ...fields, error });
     else this.log.info("sync finished", fields);
@@ -245,14 +192,15 @@ export class Repository {
     });
   }
 
+  /** Waits until no sync of the repository or of its platforms runs or waits. */
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    await Promise.all([...this.platforms.values()].map((p) => p.queue.idle()));
+  }
+
   async close(): Promise<void> {
-    clearTimeout(this.requeueTimer);
     await this.queue.close();
+    await Promise.all([...this.platforms.values()].map((p) => p.close()));
     await this.source?.close();
   }
-}
-
-function codeOf(err: unknown): string {
-  if (err instanceof KubefoxError) return err.code;
-  return "Internal";
 }

@@ -67,7 +67,7 @@ describe("kubefox-gitops validate", () => {
     const expected = await readFile(fixture("broken.expected.txt"), "utf8");
     expect(result.stdout).toBe(expected);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/: 45 problems in 12 files\n$/);
+    expect(result.stderr).toMatch(/: 50 problems in 13 files\n$/);
   });
 
   it("says what to do about an empty folder", async () => {

@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { formatProblem } from "../errors.js";
 import { FsTree } from "./fs-tree.js";
-import { loadSystem } from "./load-system.js";
+import type { FieldPath } from "./issue.js";
+import { loadSystem, type SystemModel } from "./load-system.js";
 import { MemoryTree, type MemoryEntry } from "./memory-tree.js";
 import type { ReadResult, Tree, TreeEntry } from "./tree.js";
 
@@ -203,5 +204,94 @@ describe("loadSystem", () => {
     expect(read.ok ? [] : read.problems.map(formatProblem)).toEqual([
       "kubefox.yaml:1:1: could not be read: object 5d6e7f8 missing",
     ]);
+  });
+});
+
+describe("SystemModel.locate", () => {
+  const web = `apiVersion: kubefox.io/v1alpha1
+kind: App
+metadata: {name: web}
+spec:
+  components:
+    web:
+      image: web:1
+      env:
+        GREETING: "hello from {{.Env.region}}"
+        MOTD: |
+          hi {{.Env.site}}
+`;
+
+  async function loaded(entries: Record<string, MemoryEntry>): Promise<SystemModel> {
+    const result = await loadSystem(new MemoryTree(entries));
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join("\n"));
+    return result.model;
+  }
+
+  it.each<[string, string, FieldPath, number | undefined, string]>([
+    [
+      "a string, at an offset into it",
+      "apps/web/app.yaml",
+      ["spec", "components", "web", "env", "GREETING"],
+      11,
+      "apps/web/app.yaml:9:31: m",
+    ],
+    [
+      "a string, at its start",
+      "apps/web/app.yaml",
+      ["spec", "components", "web", "env", "GREETING"],
+      undefined,
+      "apps/web/app.yaml:9:19: m",
+    ],
+    [
+      "a block scalar, at its start whatever the offset",
+      "apps/web/app.yaml",
+      ["spec", "components", "web", "env", "MOTD"],
+      3,
+      "apps/web/app.yaml:10:15: m",
+    ],
+    [
+      "a field the file lacks, at the nearest one it has",
+      "apps/web/app.yaml",
+      ["spec", "components", "web", "ports"],
+      undefined,
+      "apps/web/app.yaml:6:5: m",
+    ],
+    [
+      "a file the model was not read from",
+      "apps/other/app.yaml",
+      ["spec"],
+      0,
+      "apps/other/app.yaml:1:1: m",
+    ],
+  ])("places a problem in %s", async (_, file, path, offset, expected) => {
+    const model = await loaded({ "kubefox.yaml": system, "apps/web/app.yaml": web });
+    expect(formatProblem(model.locate(file, path, "m", offset))).toBe(expected);
+  });
+
+  it("keeps own fields plain data, so that the model clones and serializes as before", async () => {
+    const model = await loaded({ "kubefox.yaml": system, "apps/web/app.yaml": web });
+    expect(Object.keys(model).sort()).toEqual(["apps", "manifests", "name", "system"]);
+    expect(structuredClone(model.apps)).toEqual(model.apps);
+    const plain = { name: model.name, system: model.system, apps: model.apps, manifests: [] };
+    expect(structuredClone(model)).toEqual(plain);
+    expect(JSON.parse(JSON.stringify(model))).toEqual(plain);
+  });
+
+  it("hands over the apps that loaded when the system does not, to check beside its problems", async () => {
+    const result = await loadSystem(
+      new MemoryTree({
+        "kubefox.yaml": "kind: System\n",
+        "apps/web/app.yaml": web,
+        "apps/bad/app.yaml": app("bad", "web: {}"),
+      }),
+    );
+    if (result.ok) throw new Error("expected problems");
+    expect(Object.keys(result.partial?.apps ?? {})).toEqual(["web"]);
+    const greeting = ["spec", "components", "web", "env", "GREETING"];
+    expect(formatProblem(result.partial!.locate("apps/web/app.yaml", greeting, "m", 11))).toBe(
+      "apps/web/app.yaml:9:31: m",
+    );
+    const none = await loadSystem(new MemoryTree({ "apps/bad/app.yaml": app("bad", "web: {}") }));
+    expect(none.ok === false && "partial" in none).toBe(false);
   });
 });

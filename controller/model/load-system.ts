@@ -1,12 +1,15 @@
 // The system one tree describes (DESIGN §2): kubefox.yaml, apps/<app>/app.yaml
 // and manifests/**/*.yaml. Every ref is read with this, from a Git commit or a
-// working folder alike; a tree with any problem yields its problems and no model.
+// working folder alike; a tree with any problem yields its problems and no model
+// (only, for validate, the apps that are valid on their own).
 import type { AppDoc } from "../../schemas/app.js";
 import type { SystemDoc } from "../../schemas/system.js";
 import { describeError, type Problem } from "../errors.js";
+import type { FieldPath } from "./issue.js";
 import { loadKindFile } from "./kind-file.js";
 import { loadManifests, type Manifest } from "./manifests.js";
 import { byPosition } from "./problem-order.js";
+import { SourceTexts } from "./source-texts.js";
 import type { Tree, TreeEntry } from "./tree.js";
 import { describeType, joinPath, listFolder, problemAt } from "./tree-files.js";
 import type { ParsedDocument } from "./yaml-document.js";
@@ -19,11 +22,37 @@ export interface SystemModel {
   apps: Record<string, AppDoc>;
   /** Raw Kubernetes objects, in file order. */
   manifests: Manifest[];
+  /**
+   * `message` at the field `path` of `file` (an app's file: see appFile), at
+   * `offset` into the string there when given: how a check made after loading
+   * points at the line that causes it. A method, not a field: structuredClone
+   * and spreading copy the data above and leave it behind.
+   */
+  locate(file: string, path: FieldPath, message: string, offset?: number): Problem;
 }
 
-export type LoadedSystem = { ok: true; model: SystemModel } | { ok: false; problems: Problem[] };
+/** What checks of apps against something outside the system read. */
+export type LocatedApps = Pick<SystemModel, "apps" | "locate">;
+
+export type LoadedSystem =
+  | { ok: true; model: SystemModel }
+  | {
+      ok: false;
+      problems: Problem[];
+      /**
+       * The apps that are valid on their own, when there are any, so that
+       * `validate` can check them against environments and report that beside
+       * these problems. Nothing deploys from it.
+       */
+      partial?: LocatedApps;
+    };
 
 export const SYSTEM_FILE = "kubefox.yaml";
+
+/** The file that holds app `name`. */
+export function appFile(name: string): string {
+  return `apps/${name}/app.yaml`;
+}
 
 export async function loadSystem(tree: Tree): Promise<LoadedSystem> {
   try {
@@ -50,14 +79,46 @@ async function load(tree: Tree): Promise<LoadedSystem> {
   problems.push(...loaded.problems);
   problems.push(...nodePortClashes(apps));
 
-  if (problems.length > 0 || !system) return { ok: false, problems: problems.sort(byPosition) };
-  const model: SystemModel = {
-    name: system.metadata.name,
-    system,
-    apps: Object.fromEntries([...apps].map(([name, app]) => [name, app.doc])),
-    manifests: loaded.manifests,
-  };
-  return { ok: true, model };
+  const docs = Object.fromEntries([...apps].map(([name, app]) => [name, app.doc]));
+  const texts = new SourceTexts(
+    new Map([...apps.values()].map((a) => [a.source.file, a.source.text])),
+  );
+  if (problems.length > 0 || !system) {
+    problems.sort(byPosition);
+    if (apps.size === 0) return { ok: false, problems };
+    return { ok: false, problems, partial: new Apps(docs, texts) };
+  }
+  return { ok: true, model: new Model(system, docs, loaded.manifests, texts) };
+}
+
+/** Apps with the texts of their files; own fields are plain data only. */
+class Apps implements LocatedApps {
+  readonly #sources: SourceTexts;
+
+  constructor(
+    public apps: Record<string, AppDoc>,
+    sources: SourceTexts,
+  ) {
+    this.#sources = sources;
+  }
+
+  locate(file: string, path: FieldPath, message: string, offset?: number): Problem {
+    return this.#sources.locate(file, path, message, offset);
+  }
+}
+
+class Model extends Apps implements SystemModel {
+  name: string;
+
+  constructor(
+    public system: SystemDoc,
+    apps: Record<string, AppDoc>,
+    public manifests: Manifest[],
+    sources: SourceTexts,
+  ) {
+    super(apps, sources);
+    this.name = system.metadata.name;
+  }
 }
 
 async function loadSystemFile(
@@ -112,7 +173,7 @@ async function loadApps(
       }
       continue;
     }
-    const file = `${path}/app.yaml`;
+    const file = appFile(app.name);
     const inside = await listFolder(tree, path);
     if ("entries" in inside && !inside.entries.some((e) => e.name === "app.yaml")) {
       problems.push(

@@ -1,11 +1,14 @@
 // Everything a working tree holds, checked at once: the system (kubefox.yaml,
 // apps/, manifests/) and the control files (environments/, configs/,
 // platforms/) when they are there. One folder may hold either or both, since
-// the control branch is often the default branch of the same repository.
+// the control branch is often the default branch of the same repository. With
+// both, the apps are checked against every environment a platform uses.
 import type { Problem } from "../errors.js";
 import { CONTROL_DIRS, loadControl, type ControlModel } from "./load-control.js";
-import { loadSystem, SYSTEM_FILE, type SystemModel } from "./load-system.js";
+import { checkSystemAgainstEnvironment } from "./environment-check.js";
+import { loadSystem, SYSTEM_FILE, type LocatedApps, type SystemModel } from "./load-system.js";
 import { MANIFESTS_DIR } from "./manifests.js";
+import { environmentsInUse } from "./platform-environments.js";
 import { byPosition } from "./problem-order.js";
 import type { Tree } from "./tree.js";
 import { listFolder } from "./tree-files.js";
@@ -27,15 +30,23 @@ export async function validateTree(tree: Tree): Promise<TreeReport> {
   const hasSystem = [SYSTEM_FILE, "apps", MANIFESTS_DIR].some(has) || !hasControl;
 
   const report: TreeReport = { problems: [] };
+  let apps: LocatedApps | undefined;
   if (hasSystem) {
     const system = await loadSystem(tree);
     if (system.ok) report.system = system.model;
     else report.problems.push(...system.problems);
+    apps = system.ok ? system.model : system.partial;
   }
   if (hasControl) {
     const control = await loadControl(tree);
     report.control = control.model;
     report.problems.push(...control.problems);
+    // This tree's apps as the platforms would release (or deploy) them into their environments.
+    if (apps) {
+      for (const env of environmentsInUse(control.model)) {
+        report.problems.push(...checkSystemAgainstEnvironment(apps, env));
+      }
+    }
   }
   report.problems.sort(byPosition);
   return report;

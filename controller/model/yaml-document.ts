@@ -10,7 +10,8 @@ export class ParsedDocument {
     /** The document as plain data (maps are objects, lists arrays). */
     readonly data: unknown,
     private readonly doc: Document.Parsed,
-    private readonly source: string,
+    /** The file's text as parsed (decoded, BOM dropped): enough to parse it again. */
+    readonly text: string,
     private readonly lines: LineCounter,
   ) {}
 
@@ -73,7 +74,7 @@ export class ParsedDocument {
     const type = isScalar(node) ? node.type : undefined;
     const open = type === "QUOTE_DOUBLE" || type === "QUOTE_SINGLE" ? 1 : 0;
     if (type !== "PLAIN" && open === 0) return begin;
-    const spelled = this.source.slice(begin + open, begin + open + value.length);
+    const spelled = this.text.slice(begin + open, begin + open + value.length);
     return spelled === value ? begin + open + offset : begin;
   }
 }

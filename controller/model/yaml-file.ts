@@ -37,7 +37,7 @@ export function parseYamlFile(file: string, bytes: Uint8Array): YamlFile {
   try {
     const decoded = decodeText(file, bytes);
     if (!decoded.ok) return { documents: [], problems: [decoded.problem] };
-    return parseText(file, decoded.text);
+    return parseYamlText(file, decoded.text);
   } catch (err) {
     // Nothing above should throw; if a parser bug does, it is this file's problem, not the process's.
     return {
@@ -47,7 +47,8 @@ export function parseYamlFile(file: string, bytes: Uint8Array): YamlFile {
   }
 }
 
-function parseText(file: string, text: string): YamlFile {
+/** Text that decodeText already let through, such as a ParsedDocument's text parsed again. */
+export function parseYamlText(file: string, text: string): YamlFile {
   const lines = new LineCounter();
   const docs = Array.from(parseAllDocuments(text, { ...parseOptions, lineCounter: lines }));
   const problems: Problem[] = [];

@@ -3,6 +3,8 @@
 import { RefNotFoundError, ValidationError } from "../errors.js";
 import type { ControlModel } from "../model/load-control.js";
 import { resolveVars } from "../model/inherit.js";
+import { checkSystemAgainstEnvironment } from "../model/environment-check.js";
+import type { SystemModel } from "../model/load-system.js";
 import type { EnvironmentContext } from "../render/input.js";
 
 export function environmentContext(control: ControlModel, name: string): EnvironmentContext {
@@ -31,6 +33,7 @@ export function environmentContext(control: ControlModel, name: string): Environ
   }
   return {
     name,
+    ...(env.spec.config ? { config: env.spec.config } : {}),
     vars: vars.value,
     secrets: Object.fromEntries(
       Object.entries(config?.spec.secrets ?? {}).map(([k, v]) => [k, v.secretRef]),
@@ -39,4 +42,13 @@ export function environmentContext(control: ControlModel, name: string): Environ
       Object.entries(config?.spec.components ?? {}).map(([c, v]) => [c, v.vars]),
     ),
   };
+}
+
+/**
+ * Every variable the system's templates need and the environment lacks, as a
+ * validation error at the template's line and column (issue: Releases).
+ */
+export function requireEnvironment(model: SystemModel, environment: EnvironmentContext): void {
+  const problems = checkSystemAgainstEnvironment(model, environment);
+  if (problems.length > 0) throw new ValidationError(problems);
 }

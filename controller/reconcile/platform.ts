@@ -16,7 +16,7 @@ import { renderDeployment, withDesiredHash } from "../render/deployment.js";
 import type { PlatformTarget } from "../render/input.js";
 import type { PlatformDoc } from "../../schemas/platform.js";
 import { applyAll, type ApplyResult } from "./apply.js";
-import { environmentContext } from "./environment.js";
+import { environmentContext, requireEnvironment } from "./environment.js";
 import { recordEvent } from "./events.js";
 import {
   reconcileRelease,
@@ -271,6 +271,8 @@ async function renderOne(
     const environment = w.environment
       ? environmentContext(input.control, w.environment)
       : undefined;
+    // A deployment that names an environment takes it whole: what it lacks is an error.
+    if (environment) requireEnvironment(loaded.model, environment);
     const rendered = renderDeployment(atCommit(loaded.model, w.commit), platform, {
       ref: w.ref,
       ...(environment ? { environment } : {}),

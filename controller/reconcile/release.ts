@@ -21,7 +21,7 @@ import {
 } from "../render/release.js";
 import type { PlatformTarget } from "../render/input.js";
 import { applyAll } from "./apply.js";
-import { environmentContext } from "./environment.js";
+import { environmentContext, requireEnvironment } from "./environment.js";
 import { deploymentHealth } from "./health.js";
 import type { PlatformInput } from "./platform.js";
 import { prune } from "./prune.js";
@@ -251,6 +251,8 @@ class DeadlineError extends KubefoxError {
 }
 
 async function renderVersion(ctx: ReleaseContext, commit: string, target: ReleaseTarget) {
+  const loaded = await ctx.input.systems.get(commit);
+  if (loaded.ok) requireEnvironment(loaded.model, target.environment);
   const system = await loadAt(ctx, commit);
   const rendered = renderReleaseVersion(system, ctx.platform, target);
   if (rendered.problems.length > 0) throw new ValidationError(rendered.problems.map(asProblem));

@@ -17,6 +17,8 @@ export interface SystemAtCommit {
 
 export interface EnvironmentContext {
   name: string;
+  /** The config it names, if any (for messages). */
+  config?: string;
   /** The environment's vars, inheritance already resolved. */
   vars: Record<string, Scalar>;
   /** Secret references of its config, by template name. */

@@ -315,7 +315,7 @@ describe("git tag releases", () => {
       "a validation error naming tier",
     );
     expect(prod.lastError).toMatch(
-      /^apps\/store\/app\.yaml:\d+:\d+: .*web.*TIER.*\{\{\.Env\.tier\}\}/m,
+      /^apps\/store\/app\.yaml:13:\d+: component web: env TIER needs \{\{\.Env\.tier\}\}, which environment prod does not define$/m,
     );
     expect(prod.lastErrorCode).toBe("ValidationFailed");
     expect(prod.pending).toBeUndefined();
