@@ -1,9 +1,14 @@
 // kubefox-gitops run: the controller's main loop until SIGTERM or SIGINT. The
-// first signal lets the writes in flight finish and stops; a second one stops
-// at once (the next start converges: every write is an idempotent apply).
+// first signal stops the HTTP server, lets the writes in flight finish and
+// stops; a second one stops at once (the next start converges: every write is
+// an idempotent apply).
+import { createServer, type RunningServer } from "../../webhooks/server.js";
 import { Controller } from "../controller.js";
+import { describeError } from "../errors.js";
 import { createLogger } from "../log.js";
+import { Metrics } from "../metrics.js";
 import { parseSettings } from "../settings.js";
+import { ControllerStatusView } from "../status-view.js";
 
 export async function run(args: string[]): Promise<number> {
   const settings = parseSettings(args, process.env);
@@ -14,6 +19,35 @@ export async function run(args: string[]): Promise<number> {
     stateDir: settings.stateDir,
     poll: settings.poll,
   });
+
+  // The server comes first: /healthz answers while the first clones run, and
+  // /readyz says when they are done.
+  const metrics = new Metrics(controller.bus);
+  const view = new ControllerStatusView(controller, log);
+  const { listen } = createServer({
+    webhooks: {
+      secret: settings.webhookSecret,
+      repositories: () => controller.repositories.map((r) => r.location),
+      requestSync: (matches, reason) => controller.requestSync((r) => matches(r.location), reason),
+    },
+    view,
+    ready: () => controller.ready,
+    metrics,
+    apiToken: settings.apiToken,
+    log: log.with({ component: "http" }),
+  });
+  let server: RunningServer;
+  try {
+    server = await listen(settings.listen.host, settings.listen.port);
+  } catch (err) {
+    log.error("cannot listen", {
+      listen: `${settings.listen.host}:${settings.listen.port}`,
+      error: describeError(err),
+    });
+    return 1;
+  }
+  if (!settings.webhookSecret)
+    log.warn("no webhook secret: every webhook is refused (--webhook-secret-file)");
   await controller.start();
 
   return new Promise<number>((resolve) => {
@@ -25,10 +59,15 @@ export async function run(args: string[]): Promise<number> {
       }
       stopping = true;
       log.info("stopping: finishing the sync in flight", { signal });
-      controller.stop().then(
-        () => resolve(0),
-        () => resolve(1),
-      );
+      server
+        .close()
+        .then(() => view.close())
+        .then(() => metrics.close())
+        .then(() => controller.stop())
+        .then(
+          () => resolve(0),
+          () => resolve(1),
+        );
     };
     process.on("SIGTERM", () => stop("SIGTERM"));
     process.on("SIGINT", () => stop("SIGINT"));

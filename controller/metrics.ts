@@ -1,0 +1,137 @@
+// Prometheus metrics (issue 6), fed from the controller's Bus so that nothing
+// in the sync path knows about them, plus the webhook counter the HTTP server
+// feeds. One registry per controller: tests can run several in one process.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Bus, FetchEvent, PlatformEvent, SyncEvent } from "./bus.js";
+import type { PlatformStatus, State } from "./reconcile/status.js";
+
+const states: State[] = ["Pending", "Progressing", "Ready", "Degraded", "Failed"];
+
+/** Seconds buckets from a no-op resync (milliseconds) to a slow clone (minutes). */
+const durationBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly contentType = this.registry.contentType;
+  private readonly webhooks: Counter<"provider" | "result">;
+  private readonly deployments: Gauge<"platform" | "state">;
+  private readonly releases: Gauge<"platform" | "state">;
+  /** The last status of each platform, by `<repo> <platform>`, for the state gauges. */
+  private readonly platforms = new Map<string, PlatformStatus>();
+  private readonly detach: () => void;
+
+  constructor(bus: Bus) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: "kubefox_gitops_" });
+    const syncs = new Counter({
+      name: "kubefox_gitops_syncs_total",
+      help: "Repository syncs finished, by result (ok or error) and whether they fetched.",
+      labelNames: ["result", "fetch"] as const,
+      registers,
+    });
+    const syncDuration = new Histogram({
+      name: "kubefox_gitops_sync_duration_seconds",
+      help: "Time a repository sync took: fetch, read, and reconcile of every platform.",
+      labelNames: ["result"] as const,
+      buckets: durationBuckets,
+      registers,
+    });
+    const reconcileDuration = new Histogram({
+      name: "kubefox_gitops_reconcile_duration_seconds",
+      help: "Time one platform's reconcile took (resolve, render, apply, prune, health, status).",
+      labelNames: ["platform"] as const,
+      buckets: durationBuckets,
+      registers,
+    });
+    const fetchDuration = new Histogram({
+      name: "kubefox_gitops_git_fetch_duration_seconds",
+      help: "Time a Git fetch took, by result.",
+      labelNames: ["result"] as const,
+      buckets: durationBuckets,
+      registers,
+    });
+    const writes = new Counter({
+      name: "kubefox_gitops_api_writes_total",
+      help: "Writes sent to Kubernetes API servers (apply, create, delete), by platform.",
+      labelNames: ["platform"] as const,
+      registers,
+    });
+    this.webhooks = new Counter({
+      name: "kubefox_gitops_webhook_requests_total",
+      help: "Webhook requests by provider and result (accepted, unmatched, ping, ignored, unauthorized, too_large, bad_request).",
+      labelNames: ["provider", "result"] as const,
+      registers,
+    });
+    this.deployments = new Gauge({
+      name: "kubefox_gitops_deployments",
+      help: "Deployments by platform and state, as of each platform's last reconcile.",
+      labelNames: ["platform", "state"] as const,
+      registers,
+    });
+    this.releases = new Gauge({
+      name: "kubefox_gitops_releases",
+      help: "Releases by platform and state, as of each platform's last reconcile.",
+      labelNames: ["platform", "state"] as const,
+      registers,
+    });
+
+    const sync = (e: SyncEvent) => {
+      syncs.inc({ result: e.result, fetch: String(e.fetch) });
+      syncDuration.observe({ result: e.result }, e.ms / 1000);
+    };
+    const fetch = (e: FetchEvent) => fetchDuration.observe({ result: e.result }, e.ms / 1000);
+    const platform = (e: PlatformEvent) => {
+      reconcileDuration.observe({ platform: e.platform.name }, e.ms / 1000);
+      writes.inc({ platform: e.platform.name }, e.writes);
+      this.platforms.set(`${e.repo} ${e.platform.name}`, e.platform);
+      this.countStates();
+    };
+    bus.on("sync", sync);
+    bus.on("fetch", fetch);
+    bus.on("platform", platform);
+    this.detach = () => {
+      bus.off("sync", sync);
+      bus.off("fetch", fetch);
+      bus.off("platform", platform);
+    };
+  }
+
+  /** Counts one webhook request (called by the HTTP server). */
+  webhook(provider: string, result: string): void {
+    this.webhooks.inc({ provider, result });
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** Stops listening to the bus. */
+  close(): void {
+    this.detach();
+  }
+
+  private countStates(): void {
+    this.deployments.reset();
+    this.releases.reset();
+    for (const status of this.platforms.values()) {
+      const byState = new Map<string, number>(states.map((s) => [s, 0]));
+      for (const d of status.deployments) byState.set(d.state, (byState.get(d.state) ?? 0) + 1);
+      for (const [state, n] of byState) this.deployments.inc({ platform: status.name, state }, n);
+      // Releases (issue 5) are counted once the status carries them, by each one's `state`.
+      for (const state of releaseStates((status as { releases?: unknown }).releases))
+        this.releases.inc({ platform: status.name, state });
+    }
+  }
+}
+
+/** The `state` of each release in a platform's status, however the list is kept. */
+function releaseStates(releases: unknown): string[] {
+  const entries = Array.isArray(releases)
+    ? releases
+    : releases && typeof releases === "object"
+      ? Object.values(releases)
+      : [];
+  return entries
+    .map((r) => (r && typeof r === "object" ? (r as { state?: unknown }).state : undefined))
+    .filter((s): s is string => typeof s === "string");
+}

@@ -1,0 +1,42 @@
+// GitLab: no signature, but X-Gitlab-Token carries the hook's secret token as
+// it was entered, compared here in constant time. X-Gitlab-Event is `Push Hook`
+// or `Tag Push Hook` (`System Hook` for instance-wide hooks, where object_kind
+// tells). A push names the project by git_http_url, git_ssh_url and web_url.
+import { header, isRecord, push, stringAt, strings, type Provider } from "./provider.js";
+import { tokensEqual } from "./signature.js";
+
+const projectUrlFields = [
+  "git_http_url",
+  "git_ssh_url",
+  "http_url",
+  "ssh_url",
+  "web_url",
+  "url",
+  "homepage",
+] as const;
+
+const pushKinds = new Set(["push", "tag_push"]);
+
+export const gitlab: Provider = {
+  name: "gitlab",
+  signed: (headers) => header(headers, "x-gitlab-token") !== undefined,
+  verify: (secret, _body, headers) => tokensEqual(header(headers, "x-gitlab-token"), secret),
+  parse(headers, payload) {
+    const event = header(headers, "x-gitlab-event") ?? "";
+    const kind = isRecord(payload) ? (stringAt(payload, "object_kind") ?? "") : "";
+    const isPush =
+      event === "Push Hook" ||
+      event === "Tag Push Hook" ||
+      (event === "System Hook" && pushKinds.has(kind));
+    if (!isPush) return { kind: "ignored", event: event || "(none)" };
+    const body = payload as { project?: unknown; repository?: unknown };
+    return push(
+      [...strings(body.project, projectUrlFields), ...strings(body.repository, projectUrlFields)],
+      {
+        ref: stringAt(payload, "ref"),
+        commit: stringAt(payload, "checkout_sha") ?? stringAt(payload, "after"),
+        repository: stringAt(body.project, "path_with_namespace"),
+      },
+    );
+  },
+};
