@@ -38,11 +38,59 @@ export async function applyAll(
     inventory: [],
   };
   for (const step of inApplyOrder(objects)) {
-    await mapBounded(step, options.concurrency ?? 8, (obj) => applyOne(client, cache, obj, result));
+    const unseen = await lookUpUnseen(client, cache, step);
+    await mapBounded(step, options.concurrency ?? 8, (obj) =>
+      applyOne(client, cache, obj, result, unseen),
+    );
     // Later steps depend on earlier ones (a Deployment on its ConfigMap): stop at the first failed step.
     if (result.errors.length > 0) break;
   }
   return result;
+}
+
+/** What the cluster has, labelled or not, of objects the watch cache does not hold. */
+type Unseen = Map<string, KubernetesObject | undefined>;
+
+/**
+ * The cache holds only objects with our label, so an object it lacks is either
+ * missing or someone else's. One list per kind and namespace tells which for all
+ * of them (a cold sync of N objects would otherwise read N times before writing).
+ */
+async function lookUpUnseen(
+  client: ClusterClient,
+  cache: ManagedCache,
+  step: KubernetesObject[],
+): Promise<Unseen> {
+  const unseen: Unseen = new Map();
+  const groups = new Map<
+    string,
+    { apiVersion: string; kind: string; namespace?: string; names: string[] }
+  >();
+  for (const obj of step) {
+    const ref = refOf(obj);
+    if (!(await cache.ensure(ref.apiVersion, ref.kind).catch(() => false))) continue;
+    if (cache.get(ref)) continue;
+    const key = `${ref.apiVersion}/${ref.kind}/${ref.namespace ?? ""}`;
+    const group = groups.get(key) ?? {
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      namespace: ref.namespace,
+      names: [],
+    };
+    group.names.push(ref.name);
+    groups.set(key, group);
+  }
+  for (const [key, group] of groups) {
+    // A single object is cheaper to read than its whole kind.
+    if (group.names.length < 2) continue;
+    const listed = await client
+      .list(group.apiVersion, group.kind, group.namespace ? { namespace: group.namespace } : {})
+      .catch(() => undefined);
+    if (!listed) continue; // fall back to one read per object
+    const byName = new Map(listed.items.map((o) => [o.metadata?.name ?? "", o]));
+    for (const name of group.names) unseen.set(`${key}/${name}`, byName.get(name));
+  }
+  return unseen;
 }
 
 async function applyOne(
@@ -50,6 +98,7 @@ async function applyOne(
   cache: ManagedCache,
   desired: KubernetesObject,
   result: ApplyResult,
+  unseen: Unseen,
 ) {
   const ref = refOf(desired);
   const status = (message: string): ObjectStatus => ({
@@ -72,7 +121,9 @@ async function applyOne(
     await cache.ensure(ref.apiVersion, ref.kind);
     // The cache holds only objects with our label; anything else needs one read to tell
     // "missing" from "someone else's".
-    const live = cache.get(ref) ?? (await client.get(ref));
+    const unseenKey = `${ref.apiVersion}/${ref.kind}/${ref.namespace ?? ""}/${ref.name}`;
+    const live =
+      cache.get(ref) ?? (unseen.has(unseenKey) ? unseen.get(unseenKey) : await client.get(ref));
     const v = verdict(obj, live);
     if (v.action === "conflict") {
       if (ref.kind === "Namespace") return; // made beforehand: used as it is, never labelled
