@@ -51,6 +51,10 @@ export interface Cluster {
   binaries: ControlPlaneBinaries;
   processes: ProcessRecord[];
   stop(): Promise<void>;
+  /** Stops one component (SIGKILL by default: a crash), leaving the rest running. */
+  stopComponent(name: string, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a stopped component again, same binary, arguments and port; waits until it is healthy. */
+  startComponent(name: string): Promise<void>;
 }
 
 export function runtimeRoot(): string {
@@ -217,6 +221,32 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       processes,
       stop: async () => {
         await stopCluster(name);
+      },
+      stopComponent: async (component, signal = "SIGKILL") => {
+        const record = processes.find((p) => p.name === component);
+        if (!record) throw new Error(`hack: cluster ${name} has no component ${component}`);
+        try {
+          process.kill(-record.pid, signal);
+        } catch {
+          // already gone
+        }
+        while (isAlive(record.pid)) await new Promise((r) => setTimeout(r, 50));
+      },
+      startComponent: async (component) => {
+        const index = processes.findIndex((p) => p.name === component);
+        const record = processes[index];
+        if (!record) throw new Error(`hack: cluster ${name} has no component ${component}`);
+        if (isAlive(record.pid)) return;
+        const started = startProcess(dir, component, record.bin, record.args);
+        processes[index] = started;
+        await writeState(state);
+        if (component === "kube-apiserver") {
+          await waitUntilHealthy(
+            { url: `${server}/readyz`, ca, token: pki.identities.admin.token },
+            started,
+            120_000,
+          );
+        }
       },
     };
   } catch (err) {

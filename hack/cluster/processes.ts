@@ -10,6 +10,9 @@ export interface ProcessRecord {
   name: string;
   pid: number;
   log: string;
+  /** How it was started, so that it can be started again the same way. */
+  bin: string;
+  args: string[];
 }
 
 export interface ClusterState {
@@ -56,7 +59,7 @@ export function startProcess(
     const child = spawn(bin, args, { detached: true, stdio: ["ignore", fd, fd], cwd: dir });
     if (child.pid === undefined) throw new Error(`hack: could not start ${name} (${bin})`);
     child.unref();
-    return { name, pid: child.pid, log };
+    return { name, pid: child.pid, log, bin, args };
   } finally {
     closeSync(fd);
   }

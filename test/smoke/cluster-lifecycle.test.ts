@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { clusterStatus } from "../../hack/cluster/cluster.js";
+import { clusterStatus, startCluster } from "../../hack/cluster/cluster.js";
 import { isAlive } from "../../hack/cluster/processes.js";
 import { eventually } from "../support/kube.js";
 
@@ -67,5 +67,29 @@ describe("npm run cluster", () => {
       timeoutMs: 10_000,
       what: "cluster folder removed",
     });
+  });
+
+  it("restarts a crashed kube-apiserver on the same port, with etcd's data intact", async () => {
+    const name = `restart-${randomBytes(3).toString("hex")}`;
+    const cluster = await startCluster({ name, nodes: 0, log: () => undefined });
+    try {
+      const env = { KUBECONFIG: cluster.kubeconfig };
+      await execa("kubectl", ["create", "configmap", "survivor", "--from-literal=a=b"], { env });
+      await cluster.stopComponent("kube-apiserver");
+      const down = await execa("kubectl", ["get", "--raw", "/readyz", "--request-timeout=2s"], {
+        env,
+        reject: false,
+      });
+      expect(down.exitCode).not.toBe(0);
+      await cluster.startComponent("kube-apiserver");
+      const { stdout } = await execa(
+        "kubectl",
+        ["get", "configmap", "survivor", "-o", "jsonpath={.data.a}"],
+        { env },
+      );
+      expect(stdout).toBe("b");
+    } finally {
+      await cluster.stop();
+    }
   });
 });
