@@ -276,7 +276,8 @@ function apiserverArgs(
     "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
     `--service-account-key-file=${pki.serviceAccountPub}`,
     `--service-account-signing-key-file=${pki.serviceAccountKey}`,
-    "--service-cluster-ip-range=10.0.0.0/24",
+    // Room for thousands of Services: the 500-component benchmark alone needs 500.
+    "--service-cluster-ip-range=10.0.0.0/16",
     "--allow-privileged=true",
     // Loopback is not a valid endpoint address for the `kubernetes` Service, and no
     // pod here needs to reach the API server through it.
