@@ -4,6 +4,9 @@
 import path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 
+/** Longer than chokidar's 50 ms change throttle, short enough to stay well inside a second. */
+const SETTLE_MS = 250;
+
 export interface RefWatcher {
   close(): Promise<void>;
 }
@@ -27,9 +30,15 @@ export async function watchRefs(
     ignored: (p: string) => !wanted(p),
   });
   let timer: NodeJS.Timeout | undefined;
+  let recheck: NodeJS.Timeout | undefined;
   watcher.on("all", () => {
     clearTimeout(timer);
+    clearTimeout(recheck);
     timer = setTimeout(onChange, debounceMs);
+    // chokidar drops a second change of one file within 50 ms, and can miss
+    // one while it re-watches a file git replaced by rename: a burst of
+    // commits may end unreported. One more look after it settles catches that.
+    recheck = setTimeout(onChange, debounceMs + SETTLE_MS);
   });
   await new Promise<void>((resolve, reject) => {
     watcher.once("ready", resolve);
@@ -38,6 +47,7 @@ export async function watchRefs(
   return {
     async close() {
       clearTimeout(timer);
+      clearTimeout(recheck);
       await watcher.close();
     },
   };

@@ -136,6 +136,32 @@ describe("the tree of a commit", () => {
   });
 });
 
+describe("the tree of a commit not yet packed", () => {
+  it("reads loose objects, small and compressible ones included, with their sizes", async () => {
+    const tmp = await tempDir("loose");
+    cleanups.push(tmp.remove);
+    const loose = await WorkingCopy.init(path.join(tmp.dir, "repo"));
+    const files = {
+      "kubefox.yaml": "apiVersion: kubefox.io/v1alpha1\nkind: System\nmetadata: {name: demo}\n",
+      "apps/a/app.yaml": "replicas: 2\n".repeat(40),
+      "big.txt": "x: ".repeat(20_000),
+    };
+    await loose.write(files);
+    const commit = await loose.commit("loose");
+    const looseSource = await openLocalSource({ path: loose.dir });
+    cleanups.push(() => looseSource.close());
+    const tree = await looseSource.tree(commit);
+    for (const [file, content] of Object.entries(files)) {
+      const read = await tree.read(file, 1 << 20);
+      expect(read.kind === "file" && read.data.toString()).toBe(content);
+      expect(await tree.read(file, content.length - 1)).toEqual({
+        kind: "too-large",
+        size: content.length,
+      });
+    }
+  });
+});
+
 describe("commits", () => {
   it("resolve by full id or a unique prefix, and list newest first", async () => {
     expect((await resolveRef(`id/${head}`, source.refs(), (p) => source.findCommits(p))).id).toBe(

@@ -106,7 +106,10 @@ describe("a URL source when things go wrong", () => {
     await work.commitAndPush({ "a.txt": randomBytes(256 * 1024).toString("base64") }, "b");
     server.fault = "cut-short";
     const err = await failure(source.sync());
-    expect(err.message).toMatch(/cannot reach the server|ended|damaged|middle of a packet/);
+    // Cut in the list of refs or in the pack, depending on timing.
+    expect(err.message).toMatch(
+      /: (the list of refs was cut short|the connection broke in the middle of the server's answer \(ECONNRESET\))$/,
+    );
     expect(source.refs().branches.get("main")).toBe(good);
   });
 
@@ -155,7 +158,9 @@ describe("a URL source when things go wrong", () => {
     await rm(path.join(repo.bareDir, "objects", blob.slice(0, 2), blob.slice(2)));
 
     const err = await failure(source.sync());
-    expect(err.message).toMatch(/remote error|damaged|cannot reach|ended/);
+    expect(err.message).toBe(
+      `source ${repo.url}: remote error: aborting due to possible repository corruption on the remote side.`,
+    );
     expect(source.refs().branches.get("main")).toBe(good);
     expect((await (await source.tree(good)).read("a.txt", 10)).kind).toBe("file");
   });

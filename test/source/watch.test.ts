@@ -14,14 +14,20 @@ afterAll(async () => {
 });
 
 /** A watched repository and the ref maps its onChange received. */
-async function watched(): Promise<{ work: WorkingCopy; source: GitSource; changes: RefMap[] }> {
+async function watched(
+  debounceMs?: number,
+): Promise<{ work: WorkingCopy; source: GitSource; changes: RefMap[] }> {
   const tmp = await tempDir("watch");
   cleanups.push(tmp.remove);
   const work = await WorkingCopy.init(path.join(tmp.dir, "repo"));
   await work.write({ "kubefox.yaml": "one\n" });
   await work.commit("one");
   const changes: RefMap[] = [];
-  const source = await openLocalSource({ path: work.dir, onChange: (refs) => changes.push(refs) });
+  const source = await openLocalSource({
+    path: work.dir,
+    onChange: (refs) => changes.push(refs),
+    debounceMs,
+  });
   cleanups.push(() => source.close());
   return { work, source, changes };
 }
@@ -46,6 +52,24 @@ describe("a watched path source", () => {
 
     await work.tag("v1.0.0", { annotated: true });
     expect(await seen(changes, (r) => r.tags.get("v1.0.0") === two)).toBeLessThan(1000);
+  });
+
+  it("sees the last of two ref updates made milliseconds apart", async () => {
+    // A short debounce reads the refs between the two updates; the file
+    // watcher drops the second change (it throttles a file's changes for
+    // 50 ms), and the second update must still be seen.
+    const { work, changes } = await watched(5);
+    await work.write({ "kubefox.yaml": "two\n" });
+    const two = await work.commit("two");
+    const one = await work.git("rev-parse", "HEAD~1");
+    await seen(changes, (r) => r.branches.get("main") === two);
+    for (let round = 0; round < 3; round++) {
+      await work.git("update-ref", "refs/heads/main", one);
+      await work.git("update-ref", "refs/heads/main", two);
+      // Whatever was reported in between, the last word must be the truth.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(changes.at(-1)?.branches.get("main")).toBe(two);
+    }
   });
 
   it("sees a branch deleted from packed-refs, and stays quiet when only the storage changes", async () => {

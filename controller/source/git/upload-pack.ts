@@ -55,6 +55,8 @@ export async function readUploadPackResponse(body: AsyncIterable<Uint8Array>): P
   throw new ProtocolError("the server's response ended before the pack did");
 }
 
+/** A message from the server, fit for a status field: control characters become spaces. */
 function text(buf: Buffer): string {
-  return buf.toString("utf8").trim().slice(0, 500);
+  const printable = [...buf.toString("utf8")].map((ch) => (ch.charCodeAt(0) < 0x20 ? " " : ch));
+  return printable.join("").trim().slice(0, 500);
 }
