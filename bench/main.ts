@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { git } from "../hack/git/run.js";
+import { clusterBench, formatClusterBench } from "./cluster.js";
 import { formatGitBench, gitBench } from "./git.js";
 
 const workDir = await mkdtemp(path.join(os.tmpdir(), "kubefox-bench-"));
@@ -16,10 +17,18 @@ try {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? "unknown",
   };
-  const gitResult = await gitBench(path.join(workDir, "git"));
-  console.log(formatGitBench(gitResult));
+  // KUBEFOX_BENCH=git or =cluster runs one part only.
+  const only = process.env.KUBEFOX_BENCH;
+  const gitResult = only === "cluster" ? undefined : await gitBench(path.join(workDir, "git"));
+  if (gitResult) console.log(formatGitBench(gitResult));
+  const clusterResult =
+    only === "git" ? undefined : await clusterBench(path.join(workDir, "cluster"));
+  if (clusterResult) console.log(formatClusterBench(clusterResult));
   const file = path.resolve("bench-results.json");
-  await writeFile(file, `${JSON.stringify({ environment, git: gitResult }, null, 2)}\n`);
+  await writeFile(
+    file,
+    `${JSON.stringify({ environment, git: gitResult, cluster: clusterResult }, null, 2)}\n`,
+  );
   console.log(`\nwritten to ${file}`);
 } finally {
   await rm(workDir, { recursive: true, force: true });

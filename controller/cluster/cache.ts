@@ -11,7 +11,7 @@ import {
 import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { ClusterClient, ObjectRef } from "./client.js";
-import { managedSelector } from "./labels.js";
+import { fieldManager, managedSelector } from "./labels.js";
 
 export type ChangeType = "add" | "update" | "delete";
 export type ChangeListener = (type: ChangeType, obj: KubernetesObject) => void;
@@ -68,11 +68,16 @@ export class ManagedCache {
       const { items, resourceVersion } = await this.client.list(apiVersion, kind, {
         labelSelector: managedSelector,
       });
-      return { apiVersion, kind: `${kind}List`, metadata: { resourceVersion }, items };
+      return {
+        apiVersion,
+        kind: `${kind}List`,
+        metadata: { resourceVersion },
+        items: items.map(trimmed),
+      };
     };
     const informer = new ListWatch<KubernetesObject>(
       path,
-      new Watch(this.client.kubeConfig),
+      new TrimmingWatch(this.client.kubeConfig),
       list,
       false,
       managedSelector,
@@ -100,5 +105,36 @@ export class ManagedCache {
       throw err;
     }
     return true;
+  }
+}
+
+/**
+ * What the cache keeps of an object: all of it but the field-manager entries
+ * nothing reads (our own apply's, which is the largest, and status writers').
+ * Drift detection looks only at other managers' entries (drift.ts); with
+ * hundreds of components these entries are most of the cache's memory.
+ */
+export function trimmed<T extends KubernetesObject>(obj: T): T {
+  const fields = obj.metadata?.managedFields;
+  if (!fields) return obj;
+  const kept = fields.filter((f) => f.manager !== fieldManager && f.subresource !== "status");
+  return { ...obj, metadata: { ...obj.metadata, managedFields: kept } };
+}
+
+/** A Watch whose events carry trimmed objects, so the informer stores them trimmed. */
+class TrimmingWatch extends Watch {
+  override watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, apiObj: KubernetesObject, watchObj?: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController> {
+    return super.watch(
+      path,
+      queryParams,
+      (phase, obj: KubernetesObject | undefined, watchObj) =>
+        callback(phase, obj?.metadata ? trimmed(obj) : (obj as KubernetesObject), watchObj),
+      done,
+    );
   }
 }
