@@ -12,7 +12,6 @@ import { createHmac, randomBytes } from "node:crypto";
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import {
-  AppsV1Api,
   CoreV1Api,
   KubeConfig,
   Watch,
