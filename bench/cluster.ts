@@ -11,12 +11,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
-import {
-  CoreV1Api,
-  KubeConfig,
-  Watch,
-  type V1Deployment,
-} from "@kubernetes/client-node";
+import { CoreV1Api, KubeConfig, Watch, type V1Deployment } from "@kubernetes/client-node";
 import { execa, type ResultPromise } from "execa";
 import { startCluster, type Cluster } from "../hack/cluster/cluster.js";
 import { generateRepo } from "../hack/git/generate.js";
