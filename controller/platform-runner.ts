@@ -1,15 +1,24 @@
 // Runs one platform's reconciles, one at a time, each against the newest state
 // its repository has read from Git. Every platform has its own queue, so a slow
 // or unreachable cluster holds up only the platforms on it; drift on a cluster
-// wakes only the platform it belongs to.
+// wakes only the platform it belongs to. A replica that does not hold the
+// leader Lease (issue 7) never reconciles: it reads the status the leader keeps
+// in the cluster, so it can answer the status API without writing anything.
+import type { V1Deployment } from "@kubernetes/client-node";
 import type { Bus } from "./bus.js";
-import type { ClusterPool } from "./clusters.js";
+import type { Cluster, ClusterPool } from "./clusters.js";
+import { labels } from "./cluster/labels.js";
 import { describeError, KubefoxError } from "./errors.js";
+import { mayWrite } from "./leader.js";
 import type { Logger } from "./log.js";
 import type { ControlModel } from "./model/load-control.js";
+import type { PlatformDoc } from "../schemas/platform.js";
+import { deploymentHealth } from "./reconcile/health.js";
 import { reconcilePlatform } from "./reconcile/platform.js";
-import type { PlatformStatus } from "./reconcile/status.js";
+import type { ReleaseState, ReleaseStatus } from "./reconcile/release.js";
+import { worst, type ComponentHealth, type PlatformStatus } from "./reconcile/status.js";
 import { loadStatus, type StoredStatus } from "./reconcile/status-store.js";
+import { listUnmanaged } from "./reconcile/unmanaged.js";
 import type { SystemCache } from "./reconcile/systems.js";
 import { resolveRef } from "./source/refs.js";
 import type { GitSource, RefMap } from "./source/types.js";
@@ -70,6 +79,10 @@ export class PlatformRunner {
     const { source, refs } = snapshot;
     try {
       const cluster = this.deps.clusters.get(doc.spec.cluster?.context);
+      if (!mayWrite(cluster.client)) {
+        await this.follow(cluster, doc, snapshot);
+        return;
+      }
       if (!this.loaded) {
         // After a restart, what the last run applied is read back from the cluster.
         this.stored = await loadStatus(cluster.client, cluster.cache, doc.spec.namespace);
@@ -128,6 +141,70 @@ export class PlatformRunner {
     } finally {
       this.ran = true;
     }
+  }
+
+  /**
+   * A follower's turn: the status the leader last stored, with each release's
+   * health read from the watch cache. Reads only. What it read is forgotten
+   * when it leads again: the leader may have changed it since.
+   */
+  private async follow(cluster: Cluster, doc: PlatformDoc, snapshot: Snapshot): Promise<void> {
+    const namespace = doc.spec.namespace;
+    this.loaded = false;
+    this.stored = undefined;
+    const stored = await loadStatus(cluster.client, cluster.cache, namespace);
+    await cluster.cache.ensure("apps/v1", "Deployment");
+    const health = (version: { inventory: { kind: string; name: string }[] } | undefined) =>
+      (version?.inventory ?? [])
+        .filter((e) => e.kind === "Deployment")
+        .map((e): ComponentHealth => {
+          const live = cluster.cache.get({
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            name: e.name,
+            namespace,
+          }) as V1Deployment | undefined;
+          const h = deploymentHealth(live);
+          return {
+            app: live?.metadata?.labels?.[labels.app] ?? "",
+            component: live?.metadata?.labels?.[labels.component] ?? "",
+            deployment: e.name,
+            state: h.state,
+            replicas: h.replicas,
+            ...(h.message ? { message: h.message } : {}),
+          };
+        });
+    const release = (state: ReleaseState): ReleaseStatus => {
+      const components = health(state.active);
+      return {
+        ...state,
+        state: state.pending
+          ? "Progressing"
+          : state.active
+            ? worst(components.map((c) => c.state))
+            : state.lastError
+              ? "Failed"
+              : "Pending",
+        components,
+        pendingComponents: health(state.pending),
+      };
+    };
+    const unmanaged =
+      snapshot.seq === this.unmanagedSeq
+        ? (this.status?.unmanaged ?? [])
+        : await listUnmanaged(cluster.client, namespace);
+    this.unmanagedSeq = snapshot.seq;
+    this.status = {
+      name: this.name,
+      system: stored?.system || snapshot.systemName,
+      namespace,
+      cluster: doc.spec.cluster?.context ?? "",
+      deployments: stored?.deployments ?? [],
+      releases: Object.values(stored?.releases ?? {})
+        .filter((r) => doc.spec.releases.some((x) => x.environment === r.environment))
+        .map(release),
+      unmanaged,
+    };
   }
 
   /** Reconcile again at `atMs` (a pending release's deadline), unless an earlier one is set. */

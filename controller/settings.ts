@@ -29,7 +29,37 @@ export interface Settings {
   readonly credentials: GitCredentials | undefined;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
+  /** Leader election (issue 7); undefined when off, the default for a local run. */
+  readonly leaderElection: LeaderElectionSettings | undefined;
 }
+
+/**
+ * Two or more replicas elect one leader with a coordination.k8s.io/v1 Lease;
+ * only the leader writes to clusters (controller/leader.ts). The times are
+ * client-go's defaults (15 s, 10 s, 2 s): a leader that cannot renew for
+ * `renewDeadlineMs` stops writing, and the others take over once the Lease has
+ * not changed for `leaseDurationMs`; the gap between the two is the margin for
+ * a slow clock or a stalled process.
+ */
+export interface LeaderElectionSettings {
+  /** Namespace of the Lease (the controller's own, in a cluster). */
+  readonly namespace: string;
+  /** Name of the Lease. */
+  readonly name: string;
+  /** Who holds the Lease: `<hostname>_<pid>` (in a pod, the hostname is the pod's name). */
+  readonly identity: string;
+  readonly leaseDurationMs: number;
+  readonly renewDeadlineMs: number;
+  readonly retryPeriodMs: number;
+}
+
+export const leaderElectionDefaults = {
+  namespace: "kubefox-system",
+  name: "kubefox-gitops",
+  leaseDuration: "15s",
+  renewDeadline: "10s",
+  retryPeriod: "2s",
+} as const;
 
 export const envPrefix = "KUBEFOX_GITOPS_";
 
@@ -45,19 +75,28 @@ const flags = {
   "state-dir": { type: "string" },
   "log-level": { type: "string" },
   "log-format": { type: "string" },
+  "leader-elect": { type: "boolean" },
+  "leader-election-namespace": { type: "string" },
+  "leader-election-id": { type: "string" },
+  "leader-election-lease-duration": { type: "string" },
+  "leader-election-renew-deadline": { type: "string" },
+  "leader-election-retry-period": { type: "string" },
 } as const;
 
 export const runUsage = `usage: kubefox-gitops run --repo URL|PATH [--repo ...] [--branch NAME] [--kubeconfig FILE]
                           [--listen HOST:PORT] [--poll CRON] [--webhook-secret-file FILE]
                           [--api-token-file FILE] [--git-credentials-file FILE]
-                          [--state-dir DIR] [--log-level LEVEL] [--log-format json|text]`;
+                          [--state-dir DIR] [--log-level LEVEL] [--log-format json|text]
+                          [--leader-elect] [--leader-election-namespace NS] [--leader-election-id NAME]
+                          [--leader-election-lease-duration 15s] [--leader-election-renew-deadline 10s]
+                          [--leader-election-retry-period 2s]`;
 
 function envName(flag: string): string {
   return envPrefix + flag.toUpperCase().replace(/-/g, "_");
 }
 
 export function parseSettings(args: string[], env: NodeJS.ProcessEnv): Settings {
-  let values: Record<string, string | string[] | undefined>;
+  let values: Record<string, string | string[] | boolean | undefined>;
   try {
     values = parseArgs({ args, options: flags, allowPositionals: false, strict: true }).values;
   } catch (err) {
@@ -65,7 +104,7 @@ export function parseSettings(args: string[], env: NodeJS.ProcessEnv): Settings 
   }
   const get = (flag: keyof typeof flags): string | undefined => {
     const v = values[flag];
-    const fromFlag = Array.isArray(v) ? v[0] : v;
+    const fromFlag = Array.isArray(v) ? v[0] : typeof v === "boolean" ? String(v) : v;
     return fromFlag ?? (env[envName(flag)] || undefined);
   };
 
@@ -117,7 +156,70 @@ export function parseSettings(args: string[], env: NodeJS.ProcessEnv): Settings 
     credentials: gitCredentials(get("git-credentials-file"), env),
     logLevel,
     logFormat,
+    leaderElection: leaderElection(get),
   });
+}
+
+function leaderElection(
+  get: (flag: keyof typeof flags) => string | undefined,
+): LeaderElectionSettings | undefined {
+  if (!parseBoolean("leader-elect", get("leader-elect") ?? "false")) return undefined;
+  const d = leaderElectionDefaults;
+  const leaseDurationMs = parseDuration(
+    "leader-election-lease-duration",
+    get("leader-election-lease-duration") ?? d.leaseDuration,
+  );
+  const renewDeadlineMs = parseDuration(
+    "leader-election-renew-deadline",
+    get("leader-election-renew-deadline") ?? d.renewDeadline,
+  );
+  const retryPeriodMs = parseDuration(
+    "leader-election-retry-period",
+    get("leader-election-retry-period") ?? d.retryPeriod,
+  );
+  // client-go's rules: a leader gives up before anyone may take over, and
+  // retries (with up to 20 % jitter) more than once before it gives up.
+  if (leaseDurationMs <= renewDeadlineMs)
+    throw new SettingsError(
+      "--leader-election-lease-duration must be longer than --leader-election-renew-deadline",
+    );
+  if (renewDeadlineMs <= 1.2 * retryPeriodMs)
+    throw new SettingsError(
+      "--leader-election-renew-deadline must be longer than 1.2 × --leader-election-retry-period",
+    );
+  const namespace = get("leader-election-namespace") ?? d.namespace;
+  const name = get("leader-election-id") ?? d.name;
+  for (const [flag, value] of [
+    ["leader-election-namespace", namespace],
+    ["leader-election-id", name],
+  ] as const) {
+    if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(value))
+      throw new SettingsError(`--${flag} ${value}: not a valid Kubernetes name`);
+  }
+  return Object.freeze({
+    namespace,
+    name,
+    identity: `${os.hostname()}_${process.pid}`,
+    leaseDurationMs,
+    renewDeadlineMs,
+    retryPeriodMs,
+  });
+}
+
+function parseBoolean(flag: string, value: string): boolean {
+  if (/^(true|1|yes|on)$/i.test(value)) return true;
+  if (/^(false|0|no|off)$/i.test(value)) return false;
+  throw new SettingsError(`--${flag} ${value}: use true or false`);
+}
+
+/** `15s`, `1500ms`, `1m` or a bare number of seconds, in milliseconds. */
+export function parseDuration(flag: string, value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+  const unit = { ms: 1, s: 1000, m: 60_000 }[match?.[2] ?? "s"] ?? 1000;
+  const ms = match ? Math.round(Number(match[1]) * unit) : NaN;
+  if (!Number.isFinite(ms) || ms <= 0)
+    throw new SettingsError(`--${flag} ${value}: use a duration such as 15s, 1500ms or 1m`);
+  return ms;
 }
 
 function parseListen(value: string): { host: string; port: number } {

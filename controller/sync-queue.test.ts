@@ -29,4 +29,53 @@ describe("SyncQueue", () => {
     await queue.idle();
     expect(queue.started).toBe(2);
   });
+
+  it("turns a burst longer than a sync into two syncs: one at once, one after the burst", async () => {
+    const reasons: string[] = [];
+    const queue = new SyncQueue(async (r) => {
+      reasons.push(r.reason);
+      await new Promise((res) => setTimeout(res, 10));
+    });
+    const options = { quietMs: 50, maxWaitMs: 5000 };
+    // 300 ms of requests, one every 2 ms: thirty times as long as a sync.
+    for (let i = 0; i < 150; i++) {
+      queue.requestSettled({ fetch: true, reason: `hook ${i}` }, options);
+      await new Promise((res) => setTimeout(res, 2));
+    }
+    await queue.idle();
+    expect(reasons).toEqual(["hook 0", "hook 1"]);
+    // Once it has been idle and quiet, a request runs at once, without waiting.
+    await new Promise((res) => setTimeout(res, options.quietMs));
+    const started = Date.now();
+    queue.requestSettled({ fetch: true, reason: "later" }, options);
+    expect(queue.started).toBe(3);
+    await queue.idle();
+    expect(Date.now() - started).toBeLessThan(50);
+  });
+
+  it("still syncs during a burst that never ends, once per maxWaitMs", async () => {
+    const queue = new SyncQueue(async () => new Promise((res) => setTimeout(res, 5)));
+    // Never quiet for long enough: only maxWaitMs lets a sync through.
+    const options = { quietMs: 1000, maxWaitMs: 100 };
+    const until = Date.now() + 350;
+    while (Date.now() < until) {
+      queue.requestSettled({ fetch: true, reason: "flood" }, options);
+      await new Promise((res) => setTimeout(res, 5));
+    }
+    await queue.idle();
+    expect(queue.started).toBeGreaterThanOrEqual(3);
+    expect(queue.started).toBeLessThanOrEqual(6);
+  });
+
+  it("drops a held request on close", async () => {
+    let runs = 0;
+    const queue = new SyncQueue(async () => {
+      runs++;
+      await new Promise((res) => setTimeout(res, 20));
+    });
+    queue.requestSettled({ fetch: true, reason: "a" });
+    queue.requestSettled({ fetch: true, reason: "b" });
+    await queue.close();
+    expect(runs).toBe(1);
+  });
 });

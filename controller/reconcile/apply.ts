@@ -7,6 +7,7 @@ import { apiMessage, refOf, type ClusterClient } from "../cluster/client.js";
 import type { ManagedCache } from "../cluster/cache.js";
 import { verdict, type ApplyReason } from "../cluster/drift.js";
 import { mapBounded } from "../cluster/limit.js";
+import { KubefoxError, type ErrorCode } from "../errors.js";
 import { inApplyOrder } from "../render/order.js";
 import type { InventoryEntry, ObjectStatus } from "./status.js";
 
@@ -15,7 +16,8 @@ export interface ApplyResult {
   written: { entry: InventoryEntry; reason: ApplyReason }[];
   unchanged: number;
   conflicts: ObjectStatus[];
-  errors: ObjectStatus[];
+  /** Objects whose write failed; `code` when the error had one (ClusterUnavailable: retried). */
+  errors: (ObjectStatus & { code?: ErrorCode })[];
   /** Everything of the desired set that is ours in the cluster now. */
   inventory: InventoryEntry[];
 }
@@ -146,6 +148,9 @@ async function applyOne(
     }
     result.inventory.push(entry);
   } catch (err) {
-    result.errors.push(status(apiMessage(err)));
+    result.errors.push({
+      ...status(apiMessage(err)),
+      ...(err instanceof KubefoxError ? { code: err.code } : {}),
+    });
   }
 }

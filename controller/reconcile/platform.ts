@@ -9,7 +9,13 @@ import { refKey, refOf, type ClusterClient } from "../cluster/client.js";
 import type { ManagedCache } from "../cluster/cache.js";
 import { labels, managedByValue } from "../cluster/labels.js";
 import { mapBounded } from "../cluster/limit.js";
-import { describeError, KubefoxError, PolicyError, ValidationError } from "../errors.js";
+import {
+  ClusterUnavailableError,
+  describeError,
+  KubefoxError,
+  PolicyError,
+  ValidationError,
+} from "../errors.js";
 import type { Logger } from "../log.js";
 import type { ControlModel } from "../model/load-control.js";
 import { renderDeployment, withDesiredHash } from "../render/deployment.js";
@@ -333,7 +339,11 @@ function inventoryAfter(w: DeploymentWork): InventoryEntry[] {
 }
 
 function applyError(result: ApplyResult): Error {
-  return new Error(result.errors.map((e) => `${e.kind} ${e.name}: ${e.message}`).join("; "));
+  const message = result.errors.map((e) => `${e.kind} ${e.name}: ${e.message}`).join("; ");
+  // The cluster did not answer (issue 8): the status says ClusterUnavailable, retried, not Internal.
+  return result.errors.every((e) => e.code === "ClusterUnavailable")
+    ? new ClusterUnavailableError(message)
+    : new Error(message);
 }
 
 function deploymentStatus(

@@ -1,0 +1,39 @@
+# syntax=docker/dockerfile:1
+# kubefox-gitops: the controller image that deploy/deployment.yaml runs.
+#   docker build -t ghcr.io/kubefox/kubefox-gitops:0.1.0 .
+# Three stages: compile TypeScript with every dependency, install the production
+# dependencies alone, and copy both into a distroless Node.js image that runs as
+# a non-root user with nothing else in it (no shell, no npm, no git: Git is read
+# by the controller itself over HTTP).
+
+ARG NODE_VERSION=20.20
+
+# 1. Compile: `npm run build` (tsc -p tsconfig.build.json) writes dist/.
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY controller/ controller/
+COPY webhooks/ webhooks/
+COPY schemas/ schemas/
+RUN npm run build
+
+# 2. Production dependencies only, from the same lockfile.
+FROM node:${NODE_VERSION}-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+# 3. Run: compiled JavaScript and production dependencies, as user 65532.
+FROM gcr.io/distroless/nodejs20-debian12:nonroot
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+COPY package.json ./
+USER 65532:65532
+EXPOSE 8080
+# Arguments are the command line: `run --repo ...`, `validate DIR`, `render DIR --platform P`.
+ENTRYPOINT ["/nodejs/bin/node", "/app/dist/controller/cli.js"]
+CMD ["--help"]

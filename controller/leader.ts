@@ -1,0 +1,365 @@
+// Leader election (issue 7): replicas of the controller share one
+// coordination.k8s.io/v1 Lease, and only its holder writes to clusters. The
+// algorithm is client-go's: a candidate takes the Lease when it is free or has
+// not changed for its leaseDurationSeconds by the candidate's own clock; the
+// holder renews it every retry period and gives up when it could not renew for
+// the renew deadline, which is shorter than the lease duration, so the old
+// leader has stopped writing before anyone else may start.
+//
+// Every write to a cluster passes `guardWrites`, which asks `leading` at the
+// moment of the write. `leading` is a clock check (the last renewal was sent
+// less than the renew deadline ago), not a flag a stalled loop might leave
+// set: losing the Lease stops writes at once, even in the middle of a sync.
+//
+// The Lease is the controller's own bookkeeping in its own namespace, not a
+// managed object, so it has its own small client: no retries with backoff
+// (a renewal that is late is worth nothing) and not counted as a sync's write.
+import {
+  ApiException,
+  CoordinationV1Api,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1Lease,
+} from "@kubernetes/client-node";
+import type { ClusterClient } from "./cluster/client.js";
+import { describeError } from "./errors.js";
+import type { Logger } from "./log.js";
+
+/** The Lease's spec, as leader election reads and writes it. */
+export interface LeaseRecord {
+  /** "" when nobody holds it (a leader that stopped released it). */
+  holderIdentity: string;
+  leaseDurationSeconds: number;
+  /** RFC 3339 with microseconds (the API's MicroTime). */
+  acquireTime: string;
+  renewTime: string;
+  leaseTransitions: number;
+}
+
+export interface StoredLease {
+  record: LeaseRecord;
+  resourceVersion: string;
+}
+
+/** The three calls leader election makes. `kubernetesLeaseStore` is the real one. */
+export interface LeaseStore {
+  /** Where the Lease lives, for logs: `namespace/name`. */
+  readonly where: string;
+  get(): Promise<StoredLease | undefined>;
+  /** False when someone else created it first. */
+  create(record: LeaseRecord): Promise<boolean>;
+  /** False when the Lease changed since `resourceVersion` (optimistic concurrency). */
+  update(record: LeaseRecord, resourceVersion: string): Promise<boolean>;
+}
+
+export interface ElectorOptions {
+  store: LeaseStore;
+  identity: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+  log: Logger;
+  /** Called on every change of role, after `leading` changed. */
+  onChange?: (leading: boolean) => void;
+  /** Milliseconds for local deadlines; default: monotonic, so a wall-clock jump changes nothing. */
+  clock?: () => number;
+}
+
+const monotonic = () => performance.timeOrigin + performance.now();
+
+/** A write refused because this process does not hold the Lease (any more). */
+export class NotLeaderError extends Error {
+  readonly code = "NotLeader";
+  override readonly name = "NotLeaderError";
+}
+
+/** The API's MicroTime format: `2025-01-02T03:04:05.678000Z`. */
+export function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+}
+
+export class LeaderElector {
+  private renewedAtMs: number | undefined;
+  private isLeader = false;
+  private observed: StoredLease | undefined;
+  private observedAtMs = 0;
+  private lastHolder: string | undefined;
+  private stopped = false;
+  private running: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private deadline: NodeJS.Timeout | undefined;
+
+  private readonly clock: () => number;
+
+  constructor(private readonly options: ElectorOptions) {
+    this.clock = options.clock ?? monotonic;
+  }
+
+  /** True while this process holds the Lease: its last renewal was sent less than the renew deadline ago. */
+  get leading(): boolean {
+    return (
+      this.isLeader &&
+      this.renewedAtMs !== undefined &&
+      this.clock() - this.renewedAtMs < this.options.renewDeadlineMs
+    );
+  }
+
+  /** The holder seen last ("" when free), for logs and status. */
+  get holder(): string | undefined {
+    return this.observed?.record.holderIdentity;
+  }
+
+  /** Starts trying to acquire, then to renew, every retry period, until `stop`. */
+  start(): void {
+    if (this.running) return;
+    this.options.log.info("leader election: starting", {
+      lease: this.options.store.where,
+      identity: this.options.identity,
+    });
+    this.running = this.loop();
+  }
+
+  /** Stops the loop and, when leading, releases the Lease so another replica takes over at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.running;
+    clearTimeout(this.deadline);
+    if (!this.leading) return;
+    const { store, identity, log } = this.options;
+    this.setLeader(false, "stopping: released the Lease");
+    try {
+      const current = await store.get();
+      if (current?.record.holderIdentity !== identity) return;
+      const now = microTime(Date.now());
+      await store.update(
+        {
+          ...current.record,
+          holderIdentity: "",
+          leaseDurationSeconds: 1,
+          renewTime: now,
+          acquireTime: now,
+        },
+        current.resourceVersion,
+      );
+    } catch (err) {
+      log.warn("leader election: could not release the Lease", { error: describeError(err) });
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      await this.attempt();
+      // Candidates spread their attempts (client-go's 1.2 jitter); a leader renews on time.
+      const jitter = this.isLeader ? 0 : Math.random() * 0.2;
+      await this.sleep(this.options.retryPeriodMs * (1 + jitter));
+    }
+  }
+
+  /** One round of client-go's tryAcquireOrRenew. */
+  private async attempt(): Promise<void> {
+    const { store, identity, log } = this.options;
+    // Measured before the calls: what others see is newer, so this errs on the safe side.
+    const sentAtMs = this.clock();
+    try {
+      const current = await store.get();
+      if (this.stopped) return;
+      if (!current) {
+        const record = this.record(undefined, Date.now());
+        if (await store.create(record)) this.renewed(sentAtMs);
+        return;
+      }
+      if (current.resourceVersion !== this.observed?.resourceVersion) {
+        this.observed = current;
+        this.observedAtMs = this.clock();
+      }
+      const held = current.record;
+      if (held.holderIdentity !== this.lastHolder) {
+        this.lastHolder = held.holderIdentity;
+        if (held.holderIdentity !== identity)
+          log.info("leader election: the Lease is held by another replica", {
+            holder: held.holderIdentity || "(nobody)",
+          });
+      }
+      const mine = held.holderIdentity === identity;
+      const expiresAtMs = this.observedAtMs + held.leaseDurationSeconds * 1000;
+      if (!mine && held.holderIdentity !== "" && this.clock() < expiresAtMs) {
+        if (this.isLeader) this.setLeader(false, `the Lease is held by ${held.holderIdentity}`);
+        return;
+      }
+      const record = this.record(mine ? held : { ...held, holderIdentity: "" }, Date.now());
+      if (await store.update(record, current.resourceVersion)) this.renewed(sentAtMs);
+      // A conflict: someone wrote it in between; the next round reads it again.
+    } catch (err) {
+      const what = this.isLeader ? "renewing the Lease" : "reading or taking the Lease";
+      log.warn(`leader election: ${what} failed`, {
+        lease: store.where,
+        error: describeError(err),
+      });
+    }
+  }
+
+  private record(previous: LeaseRecord | undefined, nowMs: number): LeaseRecord {
+    const now = microTime(nowMs);
+    const keeps = previous !== undefined && previous.holderIdentity === this.options.identity;
+    return {
+      holderIdentity: this.options.identity,
+      leaseDurationSeconds: Math.ceil(this.options.leaseDurationMs / 1000),
+      acquireTime: keeps ? previous.acquireTime : now,
+      renewTime: now,
+      leaseTransitions: (previous?.leaseTransitions ?? 0) + (previous && !keeps ? 1 : 0),
+    };
+  }
+
+  private renewed(sentAtMs: number): void {
+    this.renewedAtMs = sentAtMs;
+    this.lastHolder = this.options.identity;
+    if (!this.isLeader) this.setLeader(true, "acquired the Lease");
+    // Give up exactly at the deadline if no renewal comes, whatever the loop is doing.
+    clearTimeout(this.deadline);
+    this.deadline = setTimeout(
+      () => {
+        if (this.isLeader && !this.leading)
+          this.setLeader(false, `no renewal within ${this.options.renewDeadlineMs} ms`);
+      },
+      sentAtMs + this.options.renewDeadlineMs - this.clock() + 1,
+    );
+  }
+
+  private setLeader(leading: boolean, reason: string): void {
+    this.isLeader = leading;
+    const fields = { identity: this.options.identity, lease: this.options.store.where, reason };
+    if (leading) {
+      this.options.log.info("leader election: became the leader", fields);
+    } else {
+      this.renewedAtMs = undefined;
+      clearTimeout(this.deadline);
+      this.options.log.warn("leader election: stopped leading; writes stop now", fields);
+    }
+    this.options.onChange?.(leading);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
+
+// --- the Lease in a cluster ---------------------------------------------------
+
+/** Per-call bound: a call still pending after this is worth nothing to the election. */
+const callTimeoutMs = 5000;
+
+export function kubernetesLeaseStore(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  name: string,
+): LeaseStore {
+  const api = kubeConfig.makeApiClient(CoordinationV1Api);
+  const status = (err: unknown) => (err instanceof ApiException ? err.code : undefined);
+  const body = (record: LeaseRecord, resourceVersion?: string): V1Lease => ({
+    apiVersion: "coordination.k8s.io/v1",
+    kind: "Lease",
+    metadata: { name, namespace, ...(resourceVersion ? { resourceVersion } : {}) },
+    // MicroTime fields go out as the strings the API expects (client-node would send milliseconds).
+    spec: record as unknown as V1Lease["spec"],
+  });
+  return {
+    where: `${namespace}/${name}`,
+    async get() {
+      try {
+        const lease = await bounded(api.readNamespacedLease({ name, namespace }), "read");
+        return { record: toRecord(lease), resourceVersion: lease.metadata?.resourceVersion ?? "" };
+      } catch (err) {
+        if (status(err) === 404) return undefined;
+        throw err;
+      }
+    },
+    async create(record) {
+      try {
+        await bounded(api.createNamespacedLease({ namespace, body: body(record) }), "create");
+        return true;
+      } catch (err) {
+        if (status(err) === 409) return false;
+        throw err;
+      }
+    },
+    async update(record, resourceVersion) {
+      try {
+        await bounded(
+          api.replaceNamespacedLease({ name, namespace, body: body(record, resourceVersion) }),
+          "update",
+        );
+        return true;
+      } catch (err) {
+        if (status(err) === 409) return false;
+        throw err;
+      }
+    },
+  };
+
+  function bounded<T>(call: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      call,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(`${what} Lease ${namespace}/${name}: no answer in ${callTimeoutMs} ms`),
+            ),
+          callTimeoutMs,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
+}
+
+function toRecord(lease: V1Lease): LeaseRecord {
+  const spec = lease.spec ?? {};
+  const time = (t: unknown) => (t instanceof Date ? microTime(t.getTime()) : String(t ?? ""));
+  return {
+    holderIdentity: spec.holderIdentity ?? "",
+    leaseDurationSeconds: spec.leaseDurationSeconds ?? 0,
+    acquireTime: time(spec.acquireTime),
+    renewTime: time(spec.renewTime),
+    leaseTransitions: spec.leaseTransitions ?? 0,
+  };
+}
+
+// --- the write guard ----------------------------------------------------------
+
+const guards = new WeakMap<ClusterClient, () => boolean>();
+
+/**
+ * Makes every write of `client` (apply, create, delete) ask `mayWrite` first
+ * and fail with NotLeaderError when it says no. Reads are never refused.
+ */
+export function guardWrites(client: ClusterClient, mayWrite: () => boolean): void {
+  if (guards.has(client)) return;
+  guards.set(client, mayWrite);
+  const refuse = (what: string, obj: KubernetesObject | { kind?: string; name?: string }) => {
+    const name = "metadata" in obj ? obj.metadata?.name : (obj as { name?: string }).name;
+    return new NotLeaderError(`${what} ${obj.kind ?? ""} ${name ?? ""}: not the leader`);
+  };
+  const { apply, createIfMissing, delete: remove } = client;
+  client.apply = function <T extends KubernetesObject>(obj: T): Promise<T> {
+    if (!mayWrite()) return Promise.reject(refuse("apply", obj));
+    return apply.call(client, obj) as Promise<T>;
+  };
+  client.createIfMissing = (obj) =>
+    mayWrite() ? createIfMissing.call(client, obj) : Promise.reject(refuse("create", obj));
+  client.delete = (ref) =>
+    mayWrite() ? remove.call(client, ref) : Promise.reject(refuse("delete", ref));
+}
+
+/** May this process write through `client` now? (True for a client without a guard.) */
+export function mayWrite(client: ClusterClient): boolean {
+  return guards.get(client)?.() ?? true;
+}
