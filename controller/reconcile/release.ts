@@ -69,6 +69,8 @@ export interface ReleaseState {
   front: InventoryEntry[];
   /** Objects of archived versions not yet deleted. */
   retiring: InventoryEntry[];
+  /** The `<env>-routing` Secret was made (it is never read back: see ensureRoutingSecret). */
+  routingSecret?: boolean;
   lastError?: string;
   lastErrorCode?: string;
 }
@@ -237,7 +239,7 @@ async function keepActive(
   state: ReleaseState,
   target: ReleaseTarget,
 ): Promise<void> {
-  await ensureRoutingSecret(ctx, state.environment);
+  await ensureRoutingSecret(ctx, state);
   if (!state.active) return;
   const active = await renderVersion(ctx, state.active.commit, target);
   await applyOrThrow(ctx, active.objects);
@@ -359,17 +361,16 @@ function statusOf(
   };
 }
 
-/** One `<env>-routing` Secret per environment: 256 random bits per key, made once, never regenerated. */
-async function ensureRoutingSecret(ctx: ReleaseContext, environment: string): Promise<void> {
-  const { client, cache } = ctx.input;
-  const ref = {
-    apiVersion: "v1",
-    kind: "Secret",
-    name: routingSecretName(environment),
-    namespace: ctx.platform.namespace,
-  };
-  await cache.ensure("v1", "Secret");
-  if (cache.get(ref) || (await client.get(ref))) return;
+/**
+ * One `<env>-routing` Secret per environment: 256 random bits per key, made once,
+ * never regenerated. The release state records that it was made, so the controller
+ * never reads a Secret (its ClusterRole may only create them): a create that finds
+ * it there already (409) means the same as one that made it.
+ */
+async function ensureRoutingSecret(ctx: ReleaseContext, state: ReleaseState): Promise<void> {
+  if (state.routingSecret) return;
+  const environment = state.environment;
+  const ref = { name: routingSecretName(environment), namespace: ctx.platform.namespace };
   const key = () => randomBytes(32).toString("base64");
   const secret: V1Secret = {
     apiVersion: "v1",
@@ -387,7 +388,8 @@ async function ensureRoutingSecret(ctx: ReleaseContext, environment: string): Pr
     type: "Opaque",
     stringData: { "public-api-key": key(), "private-api-key": key() },
   };
-  await client.createIfMissing(secret);
+  await ctx.input.client.createIfMissing(secret);
+  state.routingSecret = true;
 }
 
 function entryOf(obj: KubernetesObject): InventoryEntry {

@@ -1,8 +1,8 @@
 // Objects in a managed namespace that we did not create (Helm's, a person's):
 // listed in status, never touched. Only top-level kinds people make by hand;
 // what controllers derive (ReplicaSets, Pods, EndpointSlices, Events) and what
-// Kubernetes itself puts in every namespace are left out. Secrets are listed by
-// name only: their data is never read into status.
+// Kubernetes itself puts in every namespace are left out, and so are Secrets:
+// the controller may not read any Secret (see deploy/clusterrole.yaml).
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { ClusterClient } from "../cluster/client.js";
 import { isManaged, labels } from "../cluster/labels.js";
@@ -16,7 +16,6 @@ const kinds: [string, string][] = [
   ["batch/v1", "CronJob"],
   ["v1", "Service"],
   ["v1", "ConfigMap"],
-  ["v1", "Secret"],
   ["v1", "ServiceAccount"],
   ["v1", "PersistentVolumeClaim"],
   ["networking.k8s.io/v1", "Ingress"],
@@ -24,11 +23,9 @@ const kinds: [string, string][] = [
 
 function builtIn(obj: KubernetesObject): boolean {
   const name = obj.metadata?.name ?? "";
-  const type = (obj as { type?: string }).type;
   return (
     (obj.kind === "ConfigMap" && name === "kube-root-ca.crt") ||
     (obj.kind === "ServiceAccount" && name === "default") ||
-    (obj.kind === "Secret" && type === "kubernetes.io/service-account-token") ||
     (obj.metadata?.ownerReferences?.length ?? 0) > 0
   );
 }
