@@ -4,19 +4,17 @@
 // wakes only the platform it belongs to. A replica that does not hold the
 // leader Lease (issue 7) never reconciles: it reads the status the leader keeps
 // in the cluster, so it can answer the status API without writing anything.
-import type { V1Deployment } from "@kubernetes/client-node";
 import type { Bus } from "./bus.js";
 import type { Cluster, ClusterPool } from "./clusters.js";
-import { labels } from "./cluster/labels.js";
 import { describeError, KubefoxError } from "./errors.js";
 import { mayWrite } from "./leader.js";
 import type { Logger } from "./log.js";
 import type { ControlModel } from "./model/load-control.js";
 import type { PlatformDoc } from "../schemas/platform.js";
-import { deploymentHealth } from "./reconcile/health.js";
+import { componentHealth } from "./reconcile/health.js";
 import { reconcilePlatform } from "./reconcile/platform.js";
 import type { ReleaseState, ReleaseStatus } from "./reconcile/release.js";
-import { worst, type ComponentHealth, type PlatformStatus } from "./reconcile/status.js";
+import { worst, type InventoryEntry, type PlatformStatus } from "./reconcile/status.js";
 import { loadStatus, type StoredStatus } from "./reconcile/status-store.js";
 import { listUnmanaged } from "./reconcile/unmanaged.js";
 import type { SystemCache } from "./reconcile/systems.js";
@@ -154,26 +152,8 @@ export class PlatformRunner {
     this.stored = undefined;
     const stored = await loadStatus(cluster.client, cluster.cache, namespace);
     await cluster.cache.ensure("apps/v1", "Deployment");
-    const health = (version: { inventory: { kind: string; name: string }[] } | undefined) =>
-      (version?.inventory ?? [])
-        .filter((e) => e.kind === "Deployment")
-        .map((e): ComponentHealth => {
-          const live = cluster.cache.get({
-            apiVersion: "apps/v1",
-            kind: "Deployment",
-            name: e.name,
-            namespace,
-          }) as V1Deployment | undefined;
-          const h = deploymentHealth(live);
-          return {
-            app: live?.metadata?.labels?.[labels.app] ?? "",
-            component: live?.metadata?.labels?.[labels.component] ?? "",
-            deployment: e.name,
-            state: h.state,
-            replicas: h.replicas,
-            ...(h.message ? { message: h.message } : {}),
-          };
-        });
+    const health = (version: { inventory: InventoryEntry[] } | undefined) =>
+      componentHealth(cluster.cache, version?.inventory ?? []);
     const release = (state: ReleaseState): ReleaseStatus => {
       const components = health(state.active);
       return {

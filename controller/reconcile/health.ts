@@ -2,7 +2,9 @@
 // Available with every replica updated is Ready; a rollout under way is
 // Progressing; ProgressDeadlineExceeded is Degraded.
 import type { V1Deployment } from "@kubernetes/client-node";
-import type { State } from "./status.js";
+import type { ManagedCache } from "../cluster/cache.js";
+import { labels } from "../cluster/labels.js";
+import type { ComponentHealth, InventoryEntry, State } from "./status.js";
 
 export interface Health {
   state: State;
@@ -53,4 +55,25 @@ export function deploymentHealth(live: V1Deployment | undefined): Health {
     return { state: "Degraded", replicas, message: availableCond.message ?? "not available" };
   }
   return { state: "Ready", replicas };
+}
+
+/** The health of every component whose Deployment is in `inventory`, from the watch cache. */
+export function componentHealth(
+  cache: ManagedCache,
+  inventory: InventoryEntry[],
+): ComponentHealth[] {
+  return inventory
+    .filter((e) => e.kind === "Deployment" && e.apiVersion === "apps/v1")
+    .map((e) => {
+      const live = cache.get(e) as V1Deployment | undefined;
+      const health = deploymentHealth(live);
+      return {
+        app: live?.metadata?.labels?.[labels.app] ?? "",
+        component: live?.metadata?.labels?.[labels.component] ?? "",
+        deployment: e.name,
+        state: health.state,
+        replicas: health.replicas,
+        ...(health.message ? { message: health.message } : {}),
+      };
+    });
 }

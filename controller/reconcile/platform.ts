@@ -3,7 +3,7 @@
 // Each step records its own failure and the recipe goes on where that is safe:
 // a deployment that fails keeps what it ran before (its old inventory stays
 // desired, so prune spares it) and every other deployment proceeds.
-import type { KubernetesObject, V1Deployment } from "@kubernetes/client-node";
+import type { KubernetesObject } from "@kubernetes/client-node";
 import { canonicalJson } from "../cluster/drift.js";
 import { refKey, refOf, type ClusterClient } from "../cluster/client.js";
 import type { ManagedCache } from "../cluster/cache.js";
@@ -31,7 +31,7 @@ import {
   type ReleaseState,
   type ReleaseStatus,
 } from "./release.js";
-import { deploymentHealth } from "./health.js";
+import { componentHealth } from "./health.js";
 import { planPrune, prune } from "./prune.js";
 import type {
   DeploymentStatus,
@@ -116,7 +116,12 @@ export async function reconcilePlatform(input: PlatformInput): Promise<PlatformR
   // 2. Apply: the platform's Namespace first, then every deployment that rendered.
   const namespaceResult = await applyAll(input.client, input.cache, [namespaceObject(platform)]);
   const namespaceFailed = namespaceResult.errors.length > 0;
-  if (!namespaceFailed) {
+  if (namespaceFailed) {
+    // Nothing of the platform was applied: every deployment fails with the reason, and
+    // keeps its old commit and inventory as what runs.
+    const error = applyError(namespaceResult);
+    for (const w of work) w.error ??= error;
+  } else {
     await mapBounded(
       work.filter((w) => w.objects),
       4,
@@ -166,14 +171,6 @@ export async function reconcilePlatform(input: PlatformInput): Promise<PlatformR
   const deployments = work.map((w) =>
     deploymentStatus(input, w, inventories.get(w.ref) ?? [], now),
   );
-  if (namespaceFailed) {
-    const message = namespaceResult.errors.map((e) => e.message).join("; ");
-    for (const d of deployments)
-      Object.assign(d, {
-        state: "Failed",
-        lastError: `namespace ${platform.namespace}: ${message}`,
-      });
-  }
 
   // 6. Status: in memory every time; in the cluster only when it changed.
   const unmanaged = input.listUnmanaged
@@ -354,20 +351,7 @@ function deploymentStatus(
 ): DeploymentStatus {
   const failed = w.error !== undefined;
   const appliedId = failed ? (w.previous?.appliedId ?? "") : (w.commit ?? "");
-  const components = inventory
-    .filter((e) => e.kind === "Deployment" && e.apiVersion === "apps/v1")
-    .map((e) => {
-      const live = input.cache.get(e) as V1Deployment | undefined;
-      const health = deploymentHealth(live);
-      return {
-        app: live?.metadata?.labels?.[labels.app] ?? "",
-        component: live?.metadata?.labels?.[labels.component] ?? "",
-        deployment: e.name,
-        state: health.state,
-        replicas: health.replicas,
-        ...(health.message ? { message: health.message } : {}),
-      };
-    });
+  const components = componentHealth(input.cache, inventory);
   const state: State = failed ? "Failed" : worst(components.map((c) => c.state));
   const error = failed ? describeError(w.error) : undefined;
   const transitioned = w.previous?.state !== state || w.previous?.lastError !== error;

@@ -9,7 +9,7 @@
 // objects is applied, so a controller killed at any point finds every object it
 // may have made on the next start.
 import { randomBytes } from "node:crypto";
-import type { KubernetesObject, V1Deployment, V1Secret } from "@kubernetes/client-node";
+import type { KubernetesObject, V1Secret } from "@kubernetes/client-node";
 import { labels, managedByValue } from "../cluster/labels.js";
 import { describeError, KubefoxError, ValidationError } from "../errors.js";
 import type { EnvironmentDoc } from "../../schemas/environment.js";
@@ -22,7 +22,7 @@ import {
 import type { PlatformTarget } from "../render/input.js";
 import { applyAll } from "./apply.js";
 import { environmentContext, requireEnvironment } from "./environment.js";
-import { deploymentHealth } from "./health.js";
+import { componentHealth } from "./health.js";
 import type { PlatformInput } from "./platform.js";
 import { prune } from "./prune.js";
 import { worst, type ComponentHealth, type InventoryEntry, type State } from "./status.js";
@@ -313,20 +313,7 @@ function policy(env: EnvironmentDoc | undefined) {
 }
 
 function health(ctx: ReleaseContext, version: ReleaseVersion): ComponentHealth[] {
-  return version.inventory
-    .filter((e) => e.kind === "Deployment")
-    .map((e) => {
-      const live = ctx.input.cache.get(e) as V1Deployment | undefined;
-      const h = deploymentHealth(live);
-      return {
-        app: live?.metadata?.labels?.[labels.app] ?? "",
-        component: live?.metadata?.labels?.[labels.component] ?? "",
-        deployment: e.name,
-        state: h.state,
-        replicas: h.replicas,
-        ...(h.message ? { message: h.message } : {}),
-      };
-    });
+  return componentHealth(ctx.input.cache, version.inventory);
 }
 
 function statusOf(
