@@ -93,8 +93,9 @@ export class ControllerStatusView implements StatusView {
           })),
         },
       });
-      // Pods are watched from a platform's first reconcile on, for the events stream.
-      this.watchPodsOf(e.platform.cluster || undefined);
+      // Pods are watched only while someone listens to the events stream (and once
+      // the topology is asked for): 500 components mean 1,000 more objects in memory.
+      if (this.listeners.size > 0) this.watchPodsOf(e.platform.cluster || undefined);
     };
     controller.bus.on("sync", onSync);
     controller.bus.on("platform", onPlatform);
@@ -387,11 +388,6 @@ export class ControllerStatusView implements StatusView {
     }
   }
 
-  /**
-   * Pods and ReplicaSets, watched in a cache of their own: the controller's
-   * cache turns every change it sees into a drift sync, and pods change all
-   * the time without anything to correct.
-   */
   /** Is the pod in the namespace of one of this controller's platforms, labelled for it? */
   private ownsPod(pod: V1Pod): boolean {
     const platform = pod.metadata?.labels?.["kubefox.io/platform"];
@@ -401,6 +397,11 @@ export class ControllerStatusView implements StatusView {
     );
   }
 
+  /**
+   * Pods and ReplicaSets, watched in a cache of their own: the controller's
+   * cache turns every change it sees into a drift sync, and pods change all
+   * the time without anything to correct.
+   */
   private podWatch(cluster: Cluster): PodWatch {
     const known = this.podWatches.get(cluster.context);
     if (known) return known;
