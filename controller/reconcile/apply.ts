@@ -47,6 +47,16 @@ export async function applyAll(
     // Later steps depend on earlier ones (a Deployment on its ConfigMap): stop at the first failed step.
     if (result.errors.length > 0) break;
   }
+  // Parallel applies finish in any order; status is compared as JSON to decide whether
+  // to write it, so what goes into it must come out the same way every time.
+  const byKey = (a: { kind: string; name: string; namespace?: string }, b: typeof a) =>
+    `${a.kind}/${a.namespace ?? ""}/${a.name}`.localeCompare(
+      `${b.kind}/${b.namespace ?? ""}/${b.name}`,
+    );
+  result.inventory.sort(byKey);
+  result.conflicts.sort(byKey);
+  result.errors.sort(byKey);
+  result.written.sort((a, b) => byKey(a.entry, b.entry));
   return result;
 }
 
