@@ -223,13 +223,14 @@ describe("two replicas with leader election", () => {
       },
       { what: "the leader reporting Ready" },
     );
-    // The follower answers from the status the leader keeps in the cluster.
+    // The follower answers from the status the leader keeps in the cluster, which reaches
+    // it a moment later (it may first see the commit still Progressing).
     const seen = await eventually(
       async () => {
         const d = await reported(b);
-        return d?.appliedId === first.appliedId ? d : undefined;
+        return d?.appliedId === first.appliedId && d.state === "Ready" ? d : undefined;
       },
-      { what: "the follower reporting what the leader applied" },
+      { what: "the follower reporting what the leader applied, Ready" },
     );
     expect(seen.state).toBe("Ready");
     expect((await request(`${b.url}/readyz`)).status).toBe(200);
