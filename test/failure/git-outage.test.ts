@@ -17,7 +17,7 @@ import {
   startController,
   type RunningController,
 } from "../support/controller.js";
-import { Cleanup, healthy, logRecords } from "../support/failure-helpers.js";
+import { Cleanup, healthy, logRecords, managedObjects } from "../support/failure-helpers.js";
 import { createRepoWithClone } from "../support/git.js";
 import { clients, eventually } from "../support/kube.js";
 import { platformFile, systemFiles } from "../support/systems.js";
@@ -53,21 +53,6 @@ async function deploymentView(): Promise<{ state: string; id: string; appliedId:
   expect(reply.status, reply.text).toBe(200);
   return (reply.body as { data: { status: { state: string; id: string; appliedId: string } } }).data
     .status;
-}
-
-/** Every object of ours in the namespace, as kind/name → uid. */
-async function managedObjects(): Promise<Record<string, string>> {
-  const { apps, core } = clients();
-  const labelSelector = "app.kubernetes.io/managed-by=kubefox-gitops";
-  const out: Record<string, string> = {};
-  for (const d of (await apps.listNamespacedDeployment({ namespace, labelSelector })).items)
-    out[`Deployment/${d.metadata!.name}`] = d.metadata!.uid!;
-  for (const s of (await core.listNamespacedService({ namespace, labelSelector })).items)
-    out[`Service/${s.metadata!.name}`] = s.metadata!.uid!;
-  for (const c of (await core.listNamespacedConfigMap({ namespace, labelSelector })).items)
-    if (c.metadata!.name !== "kubefox-gitops-status")
-      out[`ConfigMap/${c.metadata!.name}`] = c.metadata!.uid!;
-  return out;
 }
 
 async function image(): Promise<string | undefined> {
@@ -155,7 +140,7 @@ describe("the Git server failing under a running controller", () => {
   it.each(outages)(
     "says so, keeps the last good state running, and deploys the push made meanwhile once the server is back: $name",
     async ({ start, end, says, extra }) => {
-      const before = await managedObjects();
+      const before = await managedObjects(namespace);
       expect(Object.keys(before).sort()).toEqual(
         [`ConfigMap/${web}`, `Deployment/${web}`, `Service/${web}`].sort(),
       );
@@ -184,7 +169,7 @@ describe("the Git server failing under a running controller", () => {
       );
       expect(await healthy(base)).toBe(true);
       expect(await image()).toBe(running.image);
-      expect(await managedObjects()).toEqual(before);
+      expect(await managedObjects(namespace)).toEqual(before);
       expect(await deploymentView()).toMatchObject({
         state: "Ready",
         id: running.id,
@@ -211,7 +196,7 @@ describe("the Git server failing under a running controller", () => {
         "Ready at the commit pushed during the outage",
       );
       // Rolled forward in place: the same objects, none pruned and made again.
-      expect(await managedObjects()).toEqual(before);
+      expect(await managedObjects(namespace)).toEqual(before);
       running = pushed;
     },
   );

@@ -17,7 +17,7 @@ import {
   startController,
   type RunningController,
 } from "../support/controller.js";
-import { Cleanup, healthy } from "../support/failure-helpers.js";
+import { Cleanup, healthy, managedObjects } from "../support/failure-helpers.js";
 import { createRepoWithClone } from "../support/git.js";
 import { clients, eventually } from "../support/kube.js";
 import { platformFile, systemFiles } from "../support/systems.js";
@@ -36,20 +36,6 @@ let good: string;
 let mainId: string;
 /** Every object of ours in the namespace once both branches ran: kind/name → uid. */
 let deployed: Record<string, string>;
-
-async function managedObjects(): Promise<Record<string, string>> {
-  const { apps, core } = clients();
-  const labelSelector = "app.kubernetes.io/managed-by=kubefox-gitops";
-  const out: Record<string, string> = {};
-  for (const d of (await apps.listNamespacedDeployment({ namespace, labelSelector })).items)
-    out[`Deployment/${d.metadata!.name}`] = d.metadata!.uid!;
-  for (const s of (await core.listNamespacedService({ namespace, labelSelector })).items)
-    out[`Service/${s.metadata!.name}`] = s.metadata!.uid!;
-  for (const c of (await core.listNamespacedConfigMap({ namespace, labelSelector })).items)
-    if (c.metadata!.name !== "kubefox-gitops-status")
-      out[`ConfigMap/${c.metadata!.name}`] = c.metadata!.uid!;
-  return out;
-}
 
 async function imageOf(deployment: string): Promise<string | undefined> {
   const d = await clients()
@@ -188,7 +174,7 @@ describe("hostile content pushed to a deployed branch", () => {
     ] as const) {
       await deploymentStatus(namespace, ref, (d) => d.state === "Ready" && d.id === id, ref);
     }
-    deployed = await managedObjects();
+    deployed = await managedObjects(namespace);
     expect(Object.keys(deployed)).toHaveLength(6);
   });
 
@@ -215,7 +201,7 @@ describe("hostile content pushed to a deployed branch", () => {
       // What ran before keeps running: same commit, same objects, nothing pruned or redone.
       expect(failed.appliedId).toBe(good);
       expect(failed.inventory.length).toBe(3);
-      expect(await managedObjects()).toEqual(deployed);
+      expect(await managedObjects(namespace)).toEqual(deployed);
       expect(await imageOf("shop-branch-app-store-web")).toBe("ghcr.io/acme/shop-web:1.0.0");
       const main = await deploymentStatus(namespace, "branch/main", () => true, "main's status");
       expect(main).toMatchObject({ state: "Ready", appliedId: mainId });
@@ -280,7 +266,7 @@ describe("hostile content pushed to a deployed branch", () => {
     expect(absent.lastError).toBe(`ref branch/${missing}: no branch named ${missing}`);
 
     // Nothing of before was torn down, main moved to the new commit, and no shell ever ran.
-    const now = await managedObjects();
+    const now = await managedObjects(namespace);
     for (const [key, uid] of Object.entries(deployed)) expect(now[key], key).toBe(uid);
     expect(Object.keys(now)).toHaveLength(6 + 3 * refs.length);
     await deploymentStatus(
@@ -295,7 +281,7 @@ describe("hostile content pushed to a deployed branch", () => {
   });
 
   it("refuses a platform file naming a ref no branch can have (x;rm -rf ...) where it is written, and tears nothing down", async () => {
-    const before = await managedObjects();
+    const before = await managedObjects(namespace);
     const bad = `branch/x;rm -rf ${marker}`;
     const file = platformFile("p", namespace, ["branch/main", JSON.stringify(bad)]);
     const text = Object.values(file)[0]!;
@@ -318,7 +304,7 @@ describe("hostile content pushed to a deployed branch", () => {
     expect(platform.body).toMatchObject({ validationErrors: [problem] });
     // A few polls later: every object still there, the very same ones.
     await new Promise((r) => setTimeout(r, 3000));
-    expect(await managedObjects()).toEqual(before);
+    expect(await managedObjects(namespace)).toEqual(before);
     expect(await markerFiles(controller.stateDir)).toEqual([]);
     expect(await healthy(base)).toBe(true);
     expect(controller.process.exitCode).toBeNull();

@@ -118,3 +118,18 @@ export async function mapLimited<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/** Every object of ours in a namespace, as kind/name → uid (the status ConfigMap left out). */
+export async function managedObjects(namespace: string): Promise<Record<string, string>> {
+  const { apps, core } = clients();
+  const labelSelector = "app.kubernetes.io/managed-by=kubefox-gitops";
+  const out: Record<string, string> = {};
+  for (const d of (await apps.listNamespacedDeployment({ namespace, labelSelector })).items)
+    out[`Deployment/${d.metadata!.name}`] = d.metadata!.uid!;
+  for (const s of (await core.listNamespacedService({ namespace, labelSelector })).items)
+    out[`Service/${s.metadata!.name}`] = s.metadata!.uid!;
+  for (const c of (await core.listNamespacedConfigMap({ namespace, labelSelector })).items)
+    if (c.metadata!.name !== "kubefox-gitops-status")
+      out[`ConfigMap/${c.metadata!.name}`] = c.metadata!.uid!;
+  return out;
+}
