@@ -170,6 +170,35 @@ describe("LeaderElector", () => {
     await a.stop();
   });
 
+  it("writes nothing from a read that came back after the renew deadline (a process frozen mid-round)", async () => {
+    const store = new MemoryLease();
+    const a = elector(store, "a");
+    a.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(a.leading).toBe(true);
+    // The next read answers with the Lease as it was, then the process stalls past its deadline.
+    const get = store.get.bind(store);
+    const update = vi.spyOn(store, "update");
+    let frozen = false;
+    store.get = async () => {
+      const answer = await get();
+      if (!frozen) {
+        frozen = true;
+        vi.setSystemTime(Date.now() + timing.renewDeadlineMs + 1);
+      }
+      return answer;
+    };
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(frozen).toBe(true);
+    expect(update).not.toHaveBeenCalled();
+    expect(a.leading).toBe(false);
+    // The next round reads afresh: the Lease is still its own, so it takes it back.
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(update).toHaveBeenCalled();
+    expect(a.leading).toBe(true);
+    await a.stop();
+  });
+
   it("steps down when another holder appears, and releases the Lease when it stops", async () => {
     const store = new MemoryLease();
     const a = elector(store, "a");

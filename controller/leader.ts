@@ -163,7 +163,7 @@ export class LeaderElector {
     const sentAtMs = this.clock();
     try {
       const current = await store.get();
-      if (this.stopped) return;
+      if (this.stopped || this.stale(sentAtMs)) return;
       if (!current) {
         const record = this.record(undefined, Date.now());
         if (await store.create(record)) this.renewed(sentAtMs);
@@ -188,6 +188,7 @@ export class LeaderElector {
         return;
       }
       const record = this.record(mine ? held : { ...held, holderIdentity: "" }, Date.now());
+      if (this.stale(sentAtMs)) return;
       if (await store.update(record, current.resourceVersion)) this.renewed(sentAtMs);
       // A conflict: someone wrote it in between; the next round reads it again.
     } catch (err) {
@@ -197,6 +198,26 @@ export class LeaderElector {
         error: describeError(err),
       });
     }
+  }
+
+  /**
+   * Is what this round read too old to act on? A process frozen (SIGSTOP, a
+   * long GC pause, a suspended VM) between reading the Lease and writing it
+   * wakes up holding a picture of the Lease from before the freeze; it must
+   * not write from it. The renew deadline is the bound: past it, a leader has
+   * stopped leading anyway. The next round reads again.
+   */
+  private stale(sentAtMs: number): boolean {
+    const ageMs = this.clock() - sentAtMs;
+    if (ageMs < this.options.renewDeadlineMs) return false;
+    this.options.log.warn(
+      "leader election: the Lease read is older than the renew deadline; reading again",
+      {
+        lease: this.options.store.where,
+        ageMs: Math.round(ageMs),
+      },
+    );
+    return true;
   }
 
   private record(previous: LeaseRecord | undefined, nowMs: number): LeaseRecord {
