@@ -32,9 +32,10 @@ export interface Stats {
 }
 
 export interface ClusterBenchResult {
-  push: { webhook: Stats; localPath: Stats; baseline: Stats; components: number };
+  /** Absent when only the memory part ran (KUBEFOX_BENCH=memory). */
+  push?: { webhook: Stats; localPath: Stats; baseline: Stats; components: number };
   coldSync: { components: number; controllerMs: number; kubectlMs: number; ratio: number }[];
-  noop: {
+  noop?: {
     components: number;
     resyncs: number;
     writes: number;
@@ -50,6 +51,8 @@ export interface ClusterBenchResult {
     /** The same build with an empty system, in the same run: Node and its libraries. */
     emptyPeakRssMb: number;
     targetMb: number;
+    /** At the end of the run, from /metrics: RSS, V8 heap and memory outside it, MB. */
+    breakdown: Record<string, number>;
   };
 }
 
@@ -70,7 +73,7 @@ const cli = path.join(root, "controller", "cli.ts");
 
 export async function clusterBench(
   workDir: string,
-  options = { pushes: 20 },
+  options: { pushes: number; memoryOnly?: boolean } = { pushes: 20 },
 ): Promise<ClusterBenchResult> {
   const cluster = await startCluster({
     name: `bench-${process.pid}`,
@@ -80,6 +83,9 @@ export async function clusterBench(
   });
   const server = await startGitServer({ root: path.join(workDir, "served") });
   try {
+    if (options.memoryOnly) {
+      return { coldSync: [], memory: await memoryBench(cluster, server, workDir) };
+    }
     const push = await pushBench(cluster, server, workDir, options.pushes);
     const coldSync = [];
     let noop: ClusterBenchResult["noop"] | undefined;
@@ -89,7 +95,7 @@ export async function clusterBench(
       if (result.noop) noop = result.noop;
     }
     const memory = await memoryBench(cluster, server, workDir);
-    return { push, coldSync, noop: noop!, memory };
+    return { push, coldSync, noop, memory };
   } finally {
     await server.close();
     await cluster.stop();
@@ -332,6 +338,7 @@ async function memoryBench(cluster: Cluster, server: GitServer, workDir: string)
   }
   await new Promise((r) => setTimeout(r, 12_000));
   const peak = await peakRssMb(run.pid);
+  const breakdown = await heapBreakdown(await run.url);
   await run.stop();
   return {
     components,
@@ -340,6 +347,22 @@ async function memoryBench(cluster: Cluster, server: GitServer, workDir: string)
     peakRssMb: peak,
     emptyPeakRssMb,
     targetMb: 200,
+    breakdown,
+  };
+}
+
+/** Where the memory is at the end, from the controller's own Prometheus metrics (MB). */
+async function heapBreakdown(url: string): Promise<Record<string, number>> {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text());
+  const mb = (name: string) => {
+    const m = new RegExp(`^kubefox_gitops_${name} (\\S+)$`, "m").exec(text);
+    return m ? Math.round(Number(m[1]) / 1e5) / 10 : NaN;
+  };
+  return {
+    rss: mb("process_resident_memory_bytes"),
+    heapTotal: mb("nodejs_heap_size_total_bytes"),
+    heapUsed: mb("nodejs_heap_size_used_bytes"),
+    external: mb("nodejs_external_memory_bytes"),
   };
 }
 
@@ -466,27 +489,42 @@ async function kubectlApply(
 
 export function formatClusterBench(r: ClusterBenchResult): string {
   const ms = (n: number) => `${Math.round(n)} ms`;
-  const lines = [
-    "",
-    `Push to cluster (${r.push.components} components, new image on every Deployment, seen by a watch)`,
-    `  webhook            median ${ms(r.push.webhook.medianMs)}, p95 ${ms(r.push.webhook.p95Ms)} over ${r.push.webhook.runs} pushes   (target: median <= 300 ms, p95 <= 1 s)`,
-    `  local path         median ${ms(r.push.localPath.medianMs)}, p95 ${ms(r.push.localPath.p95Ms)} over ${r.push.localPath.runs} commits`,
-    `  baseline           median ${ms(r.push.baseline.medianMs)}, p95 ${ms(r.push.baseline.p95Ms)}: git push + kubectl apply --server-side by hand`,
-    `  ratio              webhook ${(r.push.webhook.medianMs / r.push.baseline.medianMs).toFixed(2)}x, local path ${(r.push.localPath.medianMs / r.push.baseline.medianMs).toFixed(2)}x the baseline (median)`,
-    "",
-    "Cold sync, from nothing to applied (a Deployment, a Service and a ConfigMap per component)",
-    ...r.coldSync.map(
-      (c) =>
-        `  ${String(c.components).padStart(3)} components     controller ${ms(c.controllerMs)}, kubectl apply --server-side ${ms(c.kubectlMs)}: ${c.ratio.toFixed(2)}x   (target: <= 0.5x)`,
-    ),
-    "",
-    `No-op resync at ${r.noop.components} components (${r.noop.resyncs} resyncs, fetch included)`,
-    `  writes sent        ${r.noop.writes} by the client's count, ${r.noop.auditedWrites} in the API server's audit log   (target: 0)`,
-    `  per resync         ${r.noop.cpuMsPerResync.toFixed(1)} ms CPU, ${r.noop.wallMsPerResync.toFixed(1)} ms wall`,
+  const lines = [];
+  if (r.push) {
+    lines.push(
+      "",
+      `Push to cluster (${r.push.components} components, new image on every Deployment, seen by a watch)`,
+      `  webhook            median ${ms(r.push.webhook.medianMs)}, p95 ${ms(r.push.webhook.p95Ms)} over ${r.push.webhook.runs} pushes   (target: median <= 300 ms, p95 <= 1 s)`,
+      `  local path         median ${ms(r.push.localPath.medianMs)}, p95 ${ms(r.push.localPath.p95Ms)} over ${r.push.localPath.runs} commits`,
+      `  baseline           median ${ms(r.push.baseline.medianMs)}, p95 ${ms(r.push.baseline.p95Ms)}: git push + kubectl apply --server-side by hand`,
+      `  ratio              webhook ${(r.push.webhook.medianMs / r.push.baseline.medianMs).toFixed(2)}x, local path ${(r.push.localPath.medianMs / r.push.baseline.medianMs).toFixed(2)}x the baseline (median)`,
+    );
+  }
+  if (r.coldSync.length > 0) {
+    lines.push(
+      "",
+      "Cold sync, from nothing to applied (a Deployment, a Service and a ConfigMap per component)",
+      ...r.coldSync.map(
+        (c) =>
+          `  ${String(c.components).padStart(3)} components     controller ${ms(c.controllerMs)}, kubectl apply --server-side ${ms(c.kubectlMs)}: ${c.ratio.toFixed(2)}x   (target: <= 0.5x)`,
+      ),
+    );
+  }
+  if (r.noop) {
+    lines.push(
+      "",
+      `No-op resync at ${r.noop.components} components (${r.noop.resyncs} resyncs, fetch included)`,
+      `  writes sent        ${r.noop.writes} by the client's count, ${r.noop.auditedWrites} in the API server's audit log   (target: 0)`,
+      `  per resync         ${r.noop.cpuMsPerResync.toFixed(1)} ms CPU, ${r.noop.wallMsPerResync.toFixed(1)} ms wall`,
+    );
+  }
+  const b = r.memory.breakdown;
+  lines.push(
     "",
     `Memory with ${r.memory.components} components and a ${r.memory.commits}-commit, ${r.memory.refs}-ref repository`,
     `  peak RSS           ${r.memory.peakRssMb.toFixed(0)} MB   (target: <= ${r.memory.targetMb} MB; the compiled build, as the image runs it)`,
     `  baseline           ${r.memory.emptyPeakRssMb.toFixed(0)} MB peak for the same build with an empty system (${(r.memory.peakRssMb / r.memory.emptyPeakRssMb).toFixed(2)}x)`,
-  ];
+    `  at the end         RSS ${b.rss} MB: V8 heap ${b.heapUsed} MB used of ${b.heapTotal} MB, ${b.external} MB outside it (buffers)`,
+  );
   return lines.join("\n");
 }

@@ -17,12 +17,18 @@ try {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? "unknown",
   };
-  // KUBEFOX_BENCH=git or =cluster runs one part only.
+  // KUBEFOX_BENCH=git, =cluster or =memory runs one part only.
   const only = process.env.KUBEFOX_BENCH;
-  const gitResult = only === "cluster" ? undefined : await gitBench(path.join(workDir, "git"));
+  const gitResult =
+    only === "cluster" || only === "memory" ? undefined : await gitBench(path.join(workDir, "git"));
   if (gitResult) console.log(formatGitBench(gitResult));
   const clusterResult =
-    only === "git" ? undefined : await clusterBench(path.join(workDir, "cluster"));
+    only === "git"
+      ? undefined
+      : await clusterBench(path.join(workDir, "cluster"), {
+          pushes: 20,
+          memoryOnly: only === "memory",
+        });
   if (clusterResult) console.log(formatClusterBench(clusterResult));
   const file = path.resolve("bench-results.json");
   await writeFile(
