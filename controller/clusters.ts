@@ -1,10 +1,9 @@
 // One client and one watch cache per cluster (kubeconfig context), made on first
 // use. Platforms on different clusters share nothing, so one unreachable
 // cluster holds up only its own platforms.
-import { KubeConfig } from "@kubernetes/client-node";
 import { ClusterClient } from "./cluster/client.js";
 import { ManagedCache } from "./cluster/cache.js";
-import { SettingsError } from "./errors.js";
+import { loadConnection } from "./cluster/kubeconfig.js";
 import type { Logger } from "./log.js";
 
 export interface Cluster {
@@ -32,17 +31,9 @@ export class ClusterPool {
     const key = context ?? "";
     const known = this.clusters.get(key);
     if (known) return known;
-    const kc = new KubeConfig();
-    if (this.kubeconfig) kc.loadFromFile(this.kubeconfig);
-    else kc.loadFromDefault();
-    if (key) {
-      if (!kc.getContextObject(key)) {
-        throw new SettingsError(`kubeconfig has no context ${key} (platform cluster.context)`);
-      }
-      kc.setCurrentContext(key);
-    }
+    const connection = loadConnection({ file: this.kubeconfig, context: key || undefined });
     const log = this.log.with({ cluster: key || "(default)" });
-    const client = new ClusterClient(kc, { log });
+    const client = new ClusterClient(connection, { log });
     const cluster = { context: key, client, cache: new ManagedCache(client, log) };
     this.clusters.set(key, cluster);
     for (const listener of this.created) listener(cluster);
@@ -56,5 +47,6 @@ export class ClusterPool {
 
   async stop(): Promise<void> {
     await Promise.all([...this.clusters.values()].map((c) => c.cache.stop()));
+    for (const c of this.clusters.values()) c.client.close();
   }
 }

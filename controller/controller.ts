@@ -87,7 +87,7 @@ export class Controller {
       return;
     }
     this.leader = new LeaderElector({
-      store: kubernetesLeaseStore(home.client.kubeConfig, election.namespace, election.name),
+      store: kubernetesLeaseStore(home.client, election.namespace, election.name),
       identity: election.identity,
       leaseDurationMs: election.leaseDurationMs,
       renewDeadlineMs: election.renewDeadlineMs,

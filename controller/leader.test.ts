@@ -4,7 +4,6 @@
 import http from "node:http";
 import os from "node:os";
 import type { AddressInfo } from "node:net";
-import { KubeConfig } from "@kubernetes/client-node";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ClusterClient } from "./cluster/client.js";
 import { SettingsError } from "./errors.js";
@@ -252,14 +251,16 @@ describe("guardWrites", () => {
     );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: "c", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-      users: [{ name: "u" }],
-      contexts: [{ name: "x", cluster: "c", user: "u" }],
-      currentContext: "x",
-    });
-    const client = new ClusterClient(kc, { log });
+    const client = new ClusterClient(
+      {
+        server: `http://127.0.0.1:${port}`,
+        name: "test",
+        tls: { rejectUnauthorized: true },
+        credentials: () => Promise.resolve({}),
+        invalidate: () => undefined,
+      },
+      { log },
+    );
     let allowed = false;
     guardWrites(client, () => allowed);
     const obj = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "y" } };

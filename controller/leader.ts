@@ -14,14 +14,9 @@
 // The Lease is the controller's own bookkeeping in its own namespace, not a
 // managed object, so it has its own small client: no retries with backoff
 // (a renewal that is late is worth nothing) and not counted as a sync's write.
-import {
-  ApiException,
-  CoordinationV1Api,
-  type KubeConfig,
-  type KubernetesObject,
-  type V1Lease,
-} from "@kubernetes/client-node";
+import type { KubernetesObject } from "@kubernetes/client-node";
 import type { ClusterClient } from "./cluster/client.js";
+import { KubeApiError } from "./cluster/http.js";
 import { describeError } from "./errors.js";
 import type { Logger } from "./log.js";
 
@@ -278,24 +273,26 @@ export class LeaderElector {
 const callTimeoutMs = 5000;
 
 export function kubernetesLeaseStore(
-  kubeConfig: KubeConfig,
+  client: ClusterClient,
   namespace: string,
   name: string,
 ): LeaseStore {
-  const api = kubeConfig.makeApiClient(CoordinationV1Api);
-  const status = (err: unknown) => (err instanceof ApiException ? err.code : undefined);
-  const body = (record: LeaseRecord, resourceVersion?: string): V1Lease => ({
+  const collection = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
+  const path = `${collection}/${encodeURIComponent(name)}`;
+  const status = (err: unknown) => (err instanceof KubeApiError ? err.code : undefined);
+  // MicroTime fields go out as the strings the API expects.
+  const body = (record: LeaseRecord, resourceVersion?: string) => ({
     apiVersion: "coordination.k8s.io/v1",
     kind: "Lease",
     metadata: { name, namespace, ...(resourceVersion ? { resourceVersion } : {}) },
-    // MicroTime fields go out as the strings the API expects (client-node would send milliseconds).
-    spec: record as unknown as V1Lease["spec"],
+    spec: record,
   });
+  const options = { timeoutMs: callTimeoutMs };
   return {
     where: `${namespace}/${name}`,
     async get() {
       try {
-        const lease = await bounded(api.readNamespacedLease({ name, namespace }), "read");
+        const lease = await client.http.request<StoredLeaseObject>("GET", path, options);
         return { record: toRecord(lease), resourceVersion: lease.metadata?.resourceVersion ?? "" };
       } catch (err) {
         if (status(err) === 404) return undefined;
@@ -304,7 +301,7 @@ export function kubernetesLeaseStore(
     },
     async create(record) {
       try {
-        await bounded(api.createNamespacedLease({ namespace, body: body(record) }), "create");
+        await client.http.request("POST", collection, { ...options, body: body(record) });
         return true;
       } catch (err) {
         if (status(err) === 409) return false;
@@ -313,10 +310,7 @@ export function kubernetesLeaseStore(
     },
     async update(record, resourceVersion) {
       try {
-        await bounded(
-          api.replaceNamespacedLease({ name, namespace, body: body(record, resourceVersion) }),
-          "update",
-        );
+        await client.http.request("PUT", path, { ...options, body: body(record, resourceVersion) });
         return true;
       } catch (err) {
         if (status(err) === 409) return false;
@@ -324,32 +318,20 @@ export function kubernetesLeaseStore(
       }
     },
   };
-
-  function bounded<T>(call: Promise<T>, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    return Promise.race([
-      call,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new Error(`${what} Lease ${namespace}/${name}: no answer in ${callTimeoutMs} ms`),
-            ),
-          callTimeoutMs,
-        );
-      }),
-    ]).finally(() => clearTimeout(timer));
-  }
 }
 
-function toRecord(lease: V1Lease): LeaseRecord {
+interface StoredLeaseObject {
+  metadata?: { resourceVersion?: string };
+  spec?: Partial<LeaseRecord>;
+}
+
+function toRecord(lease: StoredLeaseObject): LeaseRecord {
   const spec = lease.spec ?? {};
-  const time = (t: unknown) => (t instanceof Date ? microTime(t.getTime()) : String(t ?? ""));
   return {
     holderIdentity: spec.holderIdentity ?? "",
     leaseDurationSeconds: spec.leaseDurationSeconds ?? 0,
-    acquireTime: time(spec.acquireTime),
-    renewTime: time(spec.renewTime),
+    acquireTime: spec.acquireTime ?? "",
+    renewTime: spec.renewTime ?? "",
     leaseTransitions: spec.leaseTransitions ?? 0,
   };
 }

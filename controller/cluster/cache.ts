@@ -2,26 +2,21 @@
 // per kind, cluster-wide, filtered by our managed-by label. A sync reads live
 // state from here instead of the API server, and every change someone else makes
 // reaches `onChange`, so drift is undone within seconds, not at the next poll.
-import {
-  ListWatch,
-  Watch,
-  type KubernetesObject,
-  type KubernetesListObject,
-} from "@kubernetes/client-node";
+import type { KubernetesObject } from "@kubernetes/client-node";
 import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { ClusterClient, ObjectRef } from "./client.js";
+import { KubeApiError, type ApiStatus, type WatchEvent } from "./http.js";
 import { fieldManager, managedSelector } from "./labels.js";
 
 export type ChangeType = "add" | "update" | "delete";
 export type ChangeListener = (type: ChangeType, obj: KubernetesObject) => void;
 
 export class ManagedCache {
-  private readonly kinds = new Map<string, ListWatch<KubernetesObject>>();
+  private readonly kinds = new Map<string, Informer>();
   /** Set synchronously, so concurrent callers share one start per kind. */
   private readonly ready = new Map<string, Promise<boolean>>();
   private readonly listeners = new Set<ChangeListener>();
-  private stopped = false;
 
   constructor(
     private readonly client: ClusterClient,
@@ -56,47 +51,24 @@ export class ManagedCache {
     return () => this.listeners.delete(listener);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.all([...this.kinds.values()].map((informer) => informer.stop()));
+  stop(): Promise<void> {
+    for (const informer of this.kinds.values()) informer.stop();
+    return Promise.resolve();
   }
 
   private async start(apiVersion: string, kind: string, key: string): Promise<boolean> {
     const path = await this.client.collectionPath(apiVersion, kind);
     if (!path) return false;
-    const list = async (): Promise<KubernetesListObject<KubernetesObject>> => {
-      const { items, resourceVersion } = await this.client.list(apiVersion, kind, {
-        labelSelector: managedSelector,
-      });
-      return {
-        apiVersion,
-        kind: `${kind}List`,
-        metadata: { resourceVersion },
-        items: items.map(trimmed),
-      };
-    };
-    const informer = new ListWatch<KubernetesObject>(
+    const informer = new Informer(
+      this.client,
       path,
-      new TrimmingWatch(this.client.kubeConfig),
-      list,
-      false,
-      managedSelector,
+      apiVersion,
+      kind,
+      this.log.with({ kind: key }),
     );
-    const emit = (type: ChangeType) => (obj: KubernetesObject) => {
-      const typed = { ...obj, apiVersion, kind };
-      for (const l of this.listeners) l(type, typed);
+    informer.onChange = (type, obj) => {
+      for (const l of this.listeners) l(type, obj);
     };
-    informer.on("add", emit("add"));
-    informer.on("update", emit("update"));
-    informer.on("delete", emit("delete"));
-    informer.on("error", (err) => {
-      if (this.stopped) return;
-      // The watch broke (API server restart, expired resource version): list again shortly.
-      this.log.warn("watch failed, restarting", { kind: key, error: describeError(err) });
-      setTimeout(() => {
-        if (!this.stopped) informer.start().catch(() => undefined);
-      }, 1000);
-    });
     this.kinds.set(key, informer);
     try {
       await informer.start();
@@ -106,6 +78,157 @@ export class ManagedCache {
     }
     return true;
   }
+}
+
+/**
+ * List, then watch from the list's resourceVersion, for one kind: client-go's
+ * reflector in small. A watch that ends is resumed where it left off; one the
+ * server no longer can resume (410 Gone) or that failed lists again, and the
+ * difference to what was cached is reported as changes. Objects are kept
+ * trimmed (see `trimmed`).
+ */
+class Informer {
+  onChange: ChangeListener = () => undefined;
+  private readonly objects = new Map<string, KubernetesObject>();
+  private resourceVersion = "";
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly client: ClusterClient,
+    private readonly path: string,
+    private readonly apiVersion: string,
+    private readonly kind: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Lists once (rejecting when that fails), then keeps watching in the background until `stop`. */
+  async start(): Promise<void> {
+    await this.relist();
+    void this.run();
+  }
+
+  get(name: string, namespace?: string): KubernetesObject | undefined {
+    return this.objects.get(keyOf(namespace, name));
+  }
+
+  list(namespace?: string): KubernetesObject[] {
+    const all = [...this.objects.values()];
+    return namespace === undefined ? all : all.filter((o) => o.metadata?.namespace === namespace);
+  }
+
+  stop(): void {
+    this.abort.abort();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    let mustList = false;
+    while (!this.abort.signal.aborted) {
+      try {
+        if (mustList) await this.relist();
+        mustList = false;
+        await this.client.watch(
+          this.path,
+          {
+            labelSelector: managedSelector,
+            resourceVersion: this.resourceVersion,
+            allowWatchBookmarks: true,
+            // Ends the stream now and then, as client-go does, so a half-dead connection is noticed.
+            timeoutSeconds: 300 + Math.floor(Math.random() * 300),
+          },
+          (event) => this.handle(event),
+          this.abort.signal,
+        );
+        failures = 0;
+      } catch (err) {
+        if (this.abort.signal.aborted) return;
+        mustList = true;
+        if (err instanceof GoneError) {
+          // The resourceVersion is too old to resume from: list again at once.
+          continue;
+        }
+        failures++;
+        const delayMs = Math.min(5000, 500 * 2 ** Math.min(failures - 1, 4));
+        // The watch broke (API server restart, network): list again shortly.
+        this.log.warn("watch failed, restarting", { error: describeError(err), delayMs });
+        await sleep(delayMs, this.abort.signal);
+      }
+    }
+  }
+
+  private handle(event: WatchEvent): void {
+    if (event.type === "ERROR") {
+      const status = event.object as ApiStatus;
+      if (status.code === 410) throw new GoneError();
+      throw new KubeApiError(status.code ?? 500, status, `watch ${this.path}`);
+    }
+    const obj = event.object as KubernetesObject;
+    const rv = obj.metadata?.resourceVersion;
+    if (rv) this.resourceVersion = rv;
+    if (event.type === "BOOKMARK") return;
+    const key = keyOf(obj.metadata?.namespace, obj.metadata?.name);
+    const typed = this.typed(obj);
+    if (event.type === "DELETED") {
+      this.objects.delete(key);
+      this.onChange("delete", typed);
+      return;
+    }
+    const known = this.objects.has(key);
+    this.objects.set(key, typed);
+    this.onChange(known ? "update" : "add", typed);
+  }
+
+  /** Lists, replaces the cache, and reports what changed since the last list or watch event. */
+  private async relist(): Promise<void> {
+    const { items, resourceVersion } = await this.client.list(this.apiVersion, this.kind, {
+      labelSelector: managedSelector,
+    });
+    const seen = new Set<string>();
+    const changes: [ChangeType, KubernetesObject][] = [];
+    for (const item of items) {
+      const key = keyOf(item.metadata?.namespace, item.metadata?.name);
+      seen.add(key);
+      const before = this.objects.get(key);
+      const obj = this.typed(item);
+      this.objects.set(key, obj);
+      if (!before) changes.push(["add", obj]);
+      else if (before.metadata?.resourceVersion !== obj.metadata?.resourceVersion)
+        changes.push(["update", obj]);
+    }
+    for (const [key, obj] of this.objects) {
+      if (!seen.has(key)) {
+        this.objects.delete(key);
+        changes.push(["delete", obj]);
+      }
+    }
+    this.resourceVersion = resourceVersion;
+    for (const [type, obj] of changes) this.onChange(type, obj);
+  }
+
+  private typed(obj: KubernetesObject): KubernetesObject {
+    return trimmed({ ...obj, apiVersion: this.apiVersion, kind: this.kind });
+  }
+}
+
+/** The watch's resourceVersion is gone from the server's history: list again. */
+class GoneError extends Error {
+  override readonly name = "GoneError";
+}
+
+function keyOf(namespace: string | undefined, name: string | undefined): string {
+  return `${namespace ?? ""}/${name ?? ""}`;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 }
 
 /**
@@ -119,22 +242,4 @@ export function trimmed<T extends KubernetesObject>(obj: T): T {
   if (!fields) return obj;
   const kept = fields.filter((f) => f.manager !== fieldManager && f.subresource !== "status");
   return { ...obj, metadata: { ...obj.metadata, managedFields: kept } };
-}
-
-/** A Watch whose events carry trimmed objects, so the informer stores them trimmed. */
-class TrimmingWatch extends Watch {
-  override watch(
-    path: string,
-    queryParams: Record<string, string | number | boolean | undefined>,
-    callback: (phase: string, apiObj: KubernetesObject, watchObj?: unknown) => void,
-    done: (err: unknown) => void,
-  ): Promise<AbortController> {
-    return super.watch(
-      path,
-      queryParams,
-      (phase, obj: KubernetesObject | undefined, watchObj) =>
-        callback(phase, obj?.metadata ? trimmed(obj) : (obj as KubernetesObject), watchObj),
-      done,
-    );
-  }
 }

@@ -1,16 +1,11 @@
 // The one module that talks to a cluster's API server. Every read and write goes
 // through here, so retries, the bound on parallel calls and the count of writes
 // live in one place. Writes use server-side apply with our field manager.
-import {
-  ApiException,
-  KubernetesObjectApi,
-  PatchStrategy,
-  type KubeConfig,
-  type KubernetesObject,
-  type V1APIResource,
-} from "@kubernetes/client-node";
+import type { KubernetesObject } from "@kubernetes/client-node";
 import { ClusterUnavailableError, describeError } from "../errors.js";
 import type { Logger } from "../log.js";
+import { KubeApiError, KubeHttp, type WatchEvent } from "./http.js";
+import type { Connection } from "./kubeconfig.js";
 import { fieldManager } from "./labels.js";
 import { limiter } from "./limit.js";
 import { isTransient, withRetry } from "./retry.js";
@@ -26,13 +21,6 @@ export interface ResourceInfo {
   /** Plural resource name, for URLs and watches. */
   plural: string;
   namespaced: boolean;
-}
-
-/** Exposes the resource discovery that KubernetesObjectApi keeps to itself (and caches). */
-class ObjectApi extends KubernetesObjectApi {
-  lookup(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
-    return this.resource(apiVersion, kind);
-  }
 }
 
 export function refOf(obj: KubernetesObject): ObjectRef {
@@ -59,28 +47,36 @@ export interface ClusterClientOptions {
 export class ClusterClient {
   /** Writes sent (apply, create, delete), for metrics and the no-op tests. */
   writes = 0;
-  private readonly api: ObjectApi;
+  readonly http: KubeHttp;
   private readonly run: <T>(task: () => Promise<T>) => Promise<T>;
-  private readonly resources = new Map<string, ResourceInfo>();
+  /** Discovery, per group-version: kind → resource (a promise, so concurrent callers share one request). */
+  private readonly discovered = new Map<string, Promise<Map<string, ResourceInfo> | undefined>>();
 
   constructor(
-    readonly kubeConfig: KubeConfig,
+    readonly connection: Connection,
     private readonly options: ClusterClientOptions,
   ) {
-    this.api = kubeConfig.makeApiClient(ObjectApi);
+    this.http = new KubeHttp(connection);
     this.run = limiter(options.concurrency ?? 16);
   }
 
   /** The API server's URL, for messages. */
   get server(): string {
-    return this.kubeConfig.getCurrentCluster()?.server ?? "(unknown)";
+    return this.connection.server;
   }
 
   /** Server-side apply, forcing ownership of the fields we set. */
   async apply<T extends KubernetesObject>(obj: T): Promise<T> {
     this.writes++;
+    // Paths are resolved before taking a slot: discovery takes one of its own.
+    const path = await this.objectPath(refOf(obj));
     return this.call(`apply ${describe(obj)}`, () =>
-      this.api.patch(obj, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply),
+      this.http.request<T>("PATCH", path, {
+        query: { fieldManager, force: true },
+        body: obj,
+        contentType: "application/apply-patch+yaml",
+        timeoutMs: this.timeoutMs,
+      }),
     );
   }
 
@@ -88,27 +84,31 @@ export class ClusterClient {
   async createIfMissing(obj: KubernetesObject): Promise<boolean> {
     this.writes++;
     try {
+      const path = await this.collectionPathOf(refOf(obj));
       await this.call(`create ${describe(obj)}`, () =>
-        this.api.create(obj, undefined, undefined, fieldManager),
+        this.http.request("POST", path, {
+          query: { fieldManager },
+          body: obj,
+          timeoutMs: this.timeoutMs,
+        }),
       );
       return true;
     } catch (err) {
-      if (err instanceof ApiException && err.code === 409) return false;
+      if (err instanceof KubeApiError && err.code === 409) return false;
       throw err;
     }
   }
 
   async get(ref: ObjectRef): Promise<KubernetesObject | undefined> {
     try {
+      const path = await this.objectPath(ref);
       return await this.call(`get ${describe(ref)}`, () =>
-        this.api.read({
-          apiVersion: ref.apiVersion,
-          kind: ref.kind,
-          metadata: { name: ref.name, namespace: ref.namespace },
+        this.http.request<KubernetesObject>("GET", path, {
+          timeoutMs: this.timeoutMs,
         }),
       );
     } catch (err) {
-      if (err instanceof ApiException && err.code === 404) return undefined;
+      if (err instanceof KubeApiError && err.code === 404) return undefined;
       throw err;
     }
   }
@@ -118,20 +118,22 @@ export class ClusterClient {
     kind: string,
     options: { namespace?: string; labelSelector?: string } = {},
   ): Promise<{ items: KubernetesObject[]; resourceVersion: string }> {
+    const path = await this.collectionPath(apiVersion, kind, options.namespace);
+    if (!path)
+      throw new KubeApiError(
+        404,
+        { message: `the server has no ${apiVersion} ${kind}` },
+        `list ${kind}`,
+      );
     const list = await this.call(`list ${kind}`, () =>
-      this.api.list(
-        apiVersion,
-        kind,
-        options.namespace,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        options.labelSelector,
+      this.http.request<{ items?: KubernetesObject[]; metadata?: { resourceVersion?: string } }>(
+        "GET",
+        path,
+        { query: { labelSelector: options.labelSelector }, timeoutMs: this.timeoutMs },
       ),
     );
     return {
-      items: list.items.map((item) => ({ ...item, apiVersion, kind })),
+      items: (list.items ?? []).map((item) => ({ ...item, apiVersion, kind })),
       resourceVersion: list.metadata?.resourceVersion ?? "",
     };
   }
@@ -140,42 +142,45 @@ export class ClusterClient {
   async delete(ref: ObjectRef): Promise<boolean> {
     this.writes++;
     try {
+      const path = await this.objectPath(ref);
       await this.call(`delete ${describe(ref)}`, () =>
-        this.api.delete(
-          {
-            apiVersion: ref.apiVersion,
-            kind: ref.kind,
-            metadata: { name: ref.name, namespace: ref.namespace },
-          },
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          "Background",
-        ),
+        this.http.request("DELETE", path, {
+          body: { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background" },
+          timeoutMs: this.timeoutMs,
+        }),
       );
       return true;
     } catch (err) {
-      if (err instanceof ApiException && err.code === 404) return false;
+      if (err instanceof KubeApiError && err.code === 404) return false;
       throw err;
     }
   }
 
-  /** Plural name and scope of a kind, from discovery (cached). */
+  /** Streams a watch of a collection (see KubeHttp.watch); no retries: the caller lists again. */
+  watch(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    onEvent: (event: WatchEvent) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    return this.http.watch(path, query, onEvent, signal);
+  }
+
+  /** Plural name and scope of a kind, from discovery (cached per group-version). */
   async resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
-    const key = `${apiVersion}/${kind}`;
-    const known = this.resources.get(key);
-    if (known) return known;
-    const found = await this.call(`discover ${key}`, () => this.api.lookup(apiVersion, kind)).catch(
-      (err: unknown) => {
-        if (err instanceof ApiException && err.code === 404) return undefined;
-        throw err;
-      },
-    );
-    if (!found) return undefined;
-    const info = { plural: found.name, namespaced: found.namespaced };
-    this.resources.set(key, info);
-    return info;
+    let group = this.discovered.get(apiVersion);
+    if (!group) {
+      group = this.discover(apiVersion);
+      this.discovered.set(apiVersion, group);
+      // A failure is not remembered: the next caller asks again.
+      group.catch(() => this.discovered.delete(apiVersion));
+    }
+    const known = (await group)?.get(kind);
+    if (!known && (await group)) {
+      // A kind the server did not have when we asked (a CRD installed since): ask again next time.
+      this.discovered.delete(apiVersion);
+    }
+    return known;
   }
 
   /** The URL path of a collection, for list-and-watch. */
@@ -188,14 +193,64 @@ export class ClusterClient {
     if (!info) return undefined;
     const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
     return info.namespaced && namespace
-      ? `${base}/namespaces/${namespace}/${info.plural}`
+      ? `${base}/namespaces/${encodeURIComponent(namespace)}/${info.plural}`
       : `${base}/${info.plural}`;
   }
 
+  /** Forgets idle connections (at shutdown). */
+  close(): void {
+    this.http.close();
+  }
+
+  private get timeoutMs(): number {
+    return this.options.timeoutMs ?? 30_000;
+  }
+
+  private async discover(apiVersion: string): Promise<Map<string, ResourceInfo> | undefined> {
+    const path = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    try {
+      const list = await this.call(`discover ${apiVersion}`, () =>
+        this.http.request<{ resources?: { name: string; kind: string; namespaced: boolean }[] }>(
+          "GET",
+          path,
+          { timeoutMs: this.timeoutMs },
+        ),
+      );
+      const kinds = new Map<string, ResourceInfo>();
+      for (const r of list.resources ?? []) {
+        // Subresources (deployments/status) share their parent's kind.
+        if (!r.name.includes("/")) kinds.set(r.kind, { plural: r.name, namespaced: r.namespaced });
+      }
+      return kinds;
+    } catch (err) {
+      if (err instanceof KubeApiError && err.code === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** The collection an object belongs to; a namespaced object without a namespace goes to the context's (or "default"), as kubectl does. */
+  private async collectionPathOf(ref: ObjectRef): Promise<string> {
+    const info = await this.resource(ref.apiVersion, ref.kind);
+    if (!info) {
+      throw new KubeApiError(
+        404,
+        { message: `the server does not serve ${ref.apiVersion} ${ref.kind}` },
+        describe(ref),
+      );
+    }
+    const namespace = info.namespaced
+      ? (ref.namespace ?? this.connection.namespace ?? "default")
+      : undefined;
+    return (await this.collectionPath(ref.apiVersion, ref.kind, namespace))!;
+  }
+
+  private async objectPath(ref: ObjectRef): Promise<string> {
+    return `${await this.collectionPathOf(ref)}/${encodeURIComponent(ref.name)}`;
+  }
+
   private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    const timeoutMs = this.options.timeoutMs ?? 30_000;
     return this.run(() =>
-      withRetry(() => withTimeout(fn(), timeoutMs, what), {
+      withRetry(fn, {
         onRetry: (err, attempt, delay) =>
           this.options.log.warn("cluster call failed, retrying", {
             call: what,
@@ -228,32 +283,8 @@ function describe(obj: KubernetesObject | ObjectRef): string {
   return `${o.kind}${ns ? ` ${ns}/` : " "}${name}`;
 }
 
-/** The API server's own message of a failed call (its Status body), or the error's. */
+/** The API server's own message of a failed call (its Status), or the error's. */
 export function apiMessage(err: unknown): string {
-  if (err instanceof ApiException) {
-    const body = (typeof err.body === "string" ? safeParse(err.body) : err.body) as
-      { message?: string } | undefined;
-    return `${err.code} ${body?.message ?? ""}`.trim();
-  }
+  if (err instanceof KubeApiError) return `${err.code} ${err.status?.message ?? ""}`.trim();
   return describeError(err);
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { message: text.slice(0, 300) };
-  }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = new Error(`${what}: no answer in ${ms} ms`);
-      err.name = "TimeoutError";
-      reject(err);
-    }, ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

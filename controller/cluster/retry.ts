@@ -1,6 +1,6 @@
 // Retries with exponential backoff and jitter for the failures that may pass:
 // connection refused or reset, timeouts, 429 and 5xx. Everything else fails at once.
-import { ApiException } from "@kubernetes/client-node";
+import { KubeApiError } from "./http.js";
 
 export interface RetryOptions {
   attempts?: number;
@@ -22,7 +22,7 @@ const transientCodes = new Set([
 ]);
 
 export function isTransient(err: unknown): boolean {
-  if (err instanceof ApiException) return err.code === 429 || err.code >= 500;
+  if (err instanceof KubeApiError) return err.code === 429 || err.code >= 500;
   const e = err as {
     code?: string;
     type?: string;

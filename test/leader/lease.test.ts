@@ -6,7 +6,7 @@ import { CoordinationV1Api, type V1Lease } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../controller/log.js";
 import { kubernetesLeaseStore, LeaderElector } from "../../controller/leader.js";
-import { createNamespace, eventually, kubeConfig } from "../support/kube.js";
+import { clusterClient, createNamespace, eventually, kubeConfig } from "../support/kube.js";
 
 const timing = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 };
 const log = createLogger({ level: "error" });
@@ -16,7 +16,7 @@ const electors: LeaderElector[] = [];
 
 function elector(identity: string, name: string): LeaderElector {
   const e = new LeaderElector({
-    store: kubernetesLeaseStore(kubeConfig(), namespace.name, name),
+    store: kubernetesLeaseStore(clusterClient(), namespace.name, name),
     identity,
     ...timing,
     log,

@@ -3,11 +3,20 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi } from "@kubernetes/client-node";
 import { inject } from "vitest";
+import { ClusterClient } from "../../controller/cluster/client.js";
+import { loadConnection } from "../../controller/cluster/kubeconfig.js";
+import { createLogger } from "../../controller/log.js";
 
 export function kubeConfig(which: "admin" | "controller" = "admin"): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(inject(which === "admin" ? "kubeconfig" : "controllerKubeconfig"));
   return kc;
+}
+
+/** The controller's own client for the test cluster (admin), as `ClusterPool` makes it. */
+export function clusterClient(which: "admin" | "controller" = "admin"): ClusterClient {
+  const file = inject(which === "admin" ? "kubeconfig" : "controllerKubeconfig");
+  return new ClusterClient(loadConnection({ file }), { log: createLogger({ level: "error" }) });
 }
 
 export function clients(kc = kubeConfig()) {
