@@ -141,7 +141,12 @@ describe("the Dockerfile, replayed without Docker", () => {
     for (const dev of ["typescript", "vitest", "eslint", "prettier"]) {
       await expect(stat(path.join(app, "node_modules", dev))).rejects.toThrow(/ENOENT/);
     }
-    await stat(path.join(app, "node_modules/@kubernetes/client-node"));
+    // The controller speaks HTTP to the API server itself (controller/cluster/http.ts):
+    // client-node is for tests and hack/ only, and the image must run without it.
+    await expect(stat(path.join(app, "node_modules/@kubernetes/client-node"))).rejects.toThrow(
+      /ENOENT/,
+    );
+    await stat(path.join(app, "node_modules/isomorphic-git"));
   });
 
   it("prints the usage with the default CMD", async () => {
