@@ -143,7 +143,7 @@ class Informer {
       } catch (err) {
         if (this.abort.signal.aborted) return;
         mustList = true;
-        if (err instanceof GoneError) {
+        if (err instanceof GoneError || (err instanceof KubeApiError && err.code === 410)) {
           // The resourceVersion is too old to resume from: list again at once.
           continue;
         }
