@@ -21,6 +21,7 @@ import { WorkingCopy } from "../hack/git/working-copy.js";
 import { Controller } from "../controller/controller.js";
 import { silentLogger } from "../controller/log.js";
 import { parseSettings } from "../controller/settings.js";
+import { imageNodeFlags } from "./node-flags.js";
 import { platformFiles, systemFiles } from "./systems.js";
 
 export interface Stats {
@@ -392,6 +393,7 @@ async function runController(
   const child: ResultPromise = execa(
     "node",
     [
+      ...(await imageNodeFlags()),
       ...(built ? [path.join(root, "dist", "controller", "cli.js")] : ["--import", "tsx", cli]),
       "run",
       "--repo",

@@ -1,18 +1,32 @@
 // `npm run bench`: runs each benchmark, prints every figure beside its baseline,
 // and writes them all to bench-results.json (gitignored). No test asserts on
 // timings; this is where they are measured, on purpose and in one place.
+import { spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { git } from "../hack/git/run.js";
 import { clusterBench, formatClusterBench } from "./cluster.js";
 import { formatGitBench, gitBench } from "./git.js";
+import { imageNodeFlags } from "./node-flags.js";
+
+// Measure with the image's Node flags: run again with them unless this process has them.
+const flags = await imageNodeFlags();
+if (!flags.every((f) => process.execArgv.includes(f))) {
+  const child = spawnSync(
+    process.execPath,
+    [...flags, ...process.execArgv, ...process.argv.slice(1)],
+    { stdio: "inherit" },
+  );
+  process.exit(child.status ?? 1);
+}
 
 const workDir = await mkdtemp(path.join(os.tmpdir(), "kubefox-bench-"));
 try {
   const environment = {
     date: new Date().toISOString(),
     node: process.version,
+    nodeFlags: flags,
     git: await git(["--version"]),
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? "unknown",
