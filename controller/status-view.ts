@@ -2,8 +2,9 @@
 // from what the controller already knows (its repositories' refs and control
 // files, each platform's last status, the watch caches) to the shapes of
 // webhooks/api/types.ts. Nothing here writes, and no request reaches an API
-// server when a watch cache knows the answer. Systems and blob ids are read
-// from Git by commit and kept: a commit never changes.
+// server when a watch cache knows the answer. What is read from Git lives in
+// status-view/git-reader.ts, the events stream and its pod watches in
+// status-view/event-stream.ts.
 import type {
   KubernetesObject,
   V1Deployment,
@@ -13,18 +14,14 @@ import type {
   V1Service,
 } from "@kubernetes/client-node";
 import type { Cluster } from "./clusters.js";
-import { ManagedCache } from "./cluster/cache.js";
+import type { ManagedCache } from "./cluster/cache.js";
 import { labels } from "./cluster/labels.js";
 import type { Controller } from "./controller.js";
-import type { PlatformEvent, SyncEvent } from "./bus.js";
-import { describeError, formatProblem, type Problem } from "./errors.js";
+import { describeError } from "./errors.js";
 import type { Logger } from "./log.js";
-import { loadKindFile } from "./model/kind-file.js";
-import { loadSystem, type LoadedSystem } from "./model/load-system.js";
-import type { Repository } from "./repository.js";
-import type { CommitSummary, GitSource } from "./source/types.js";
+import { EventStream, type PodWatch } from "./status-view/event-stream.js";
+import { controlDirs, GitReader, invalid } from "./status-view/git-reader.js";
 import { ApiError } from "../webhooks/api/envelope.js";
-import { podChanges, podEvent, podMemory, type PodMemory } from "../webhooks/api/pod-events.js";
 import {
   configObject,
   environmentObject,
@@ -48,76 +45,35 @@ import type {
 } from "../webhooks/api/types.js";
 import { apiVersion } from "../webhooks/api/types.js";
 
-/** Commits of the control branch searched for ids (DESIGN §6 leaves the depth open). */
-export const historyDepth = 50;
-
-const controlDirs = { environment: "environments", config: "configs" } as const;
-const controlKinds = { environment: "Environment", config: "Config" } as const;
-
-interface PodWatch {
-  cache: ManagedCache;
-  ready: Promise<void>;
-  /** What each pod looked like last, by uid: what a change is measured against. */
-  seen: Map<string, PodMemory>;
-  /** False while the first list arrives: pods that already ran are not news. */
-  primed: boolean;
-}
+export { historyDepth } from "./status-view/git-reader.js";
 
 export class ControllerStatusView implements StatusView {
-  private readonly systems = new Map<string, Promise<LoadedSystem>>();
-  private readonly blobs = new Map<string, Promise<string | undefined>>();
-  private readonly logs = new Map<string, Promise<CommitSummary[]>>();
-  private readonly podWatches = new Map<string, PodWatch>();
-  private readonly listeners = new Set<(event: StreamEvent) => void>();
-  private readonly detach: () => void;
+  private readonly git: GitReader;
+  private readonly events: EventStream;
 
   constructor(
     private readonly controller: Controller,
-    private readonly log: Logger,
+    log: Logger,
   ) {
-    const onSync = (e: SyncEvent) =>
-      this.emit({ event: "sync", data: { time: new Date().toISOString(), ...e } });
-    const onPlatform = (e: PlatformEvent) => {
-      this.emit({
-        event: "platform",
-        data: {
-          time: new Date().toISOString(),
-          repo: e.repo,
-          platform: e.platform.name,
-          writes: e.writes,
-          ms: e.ms,
-          deployments: e.platform.deployments.map((d) => ({
-            ref: d.ref,
-            id: d.id,
-            state: d.state,
-          })),
-        },
-      });
-      // Pods are watched only while someone listens to the events stream (and once
-      // the topology is asked for): 500 components mean 1,000 more objects in memory.
-      if (this.listeners.size > 0) this.watchPodsOf(e.platform.cluster || undefined);
-    };
-    controller.bus.on("sync", onSync);
-    controller.bus.on("platform", onPlatform);
-    this.detach = () => {
-      controller.bus.off("sync", onSync);
-      controller.bus.off("platform", onPlatform);
-    };
+    this.git = new GitReader(controller.repositories);
+    this.events = new EventStream(controller, log);
   }
 
   // --- systems -----------------------------------------------------------
 
   async systemNames(): Promise<string[]> {
-    const names = await Promise.all(this.controller.repositories.map((r) => this.systemName(r)));
+    const names = await Promise.all(
+      this.controller.repositories.map((r) => this.git.systemName(r)),
+    );
     return [...new Set(names)].sort();
   }
 
   async systemHead(name: string): Promise<SystemHead | undefined> {
-    const repo = await this.repositoryNamed(name);
+    const repo = await this.git.repositoryNamed(name);
     if (!repo) return undefined;
     const s = repo.status;
     const id = s.controlId ?? "";
-    const loaded = id ? await this.systemAtCommit(repo, id) : undefined;
+    const loaded = id ? await this.git.systemAtCommit(repo, id) : undefined;
     const platforms = Object.values(repo.control?.model.platforms ?? {});
     return {
       kind: "System",
@@ -149,7 +105,7 @@ export class ControllerStatusView implements StatusView {
   }
 
   async systemIds(name: string): Promise<string[] | undefined> {
-    const repo = await this.repositoryNamed(name);
+    const repo = await this.git.repositoryNamed(name);
     if (!repo) return undefined;
     const refs = repo.gitSource?.refs();
     const ids = [
@@ -157,39 +113,39 @@ export class ControllerStatusView implements StatusView {
       ...[...(refs?.tags ?? [])]
         .filter(([tag]) => !refs?.nonCommitTags.has(tag))
         .map(([, id]) => id),
-      ...(await this.history(repo)).map((c) => c.id),
+      ...(await this.git.history(repo)).map((c) => c.id),
     ];
     return [...new Set(ids)];
   }
 
   async systemBranches(name: string): Promise<string[] | undefined> {
-    const repo = await this.repositoryNamed(name);
+    const repo = await this.git.repositoryNamed(name);
     return repo && [...(repo.gitSource?.refs().branches.keys() ?? [])].sort();
   }
 
   async systemTags(name: string): Promise<string[] | undefined> {
-    const repo = await this.repositoryNamed(name);
-    return repo && this.commitTags(repo).map(([tag]) => tag);
+    const repo = await this.git.repositoryNamed(name);
+    return repo && this.git.commitTags(repo).map(([tag]) => tag);
   }
 
   async systemAt(name: string, at: SystemAt): Promise<SystemObject | undefined> {
-    const repo = await this.repositoryNamed(name);
+    const repo = await this.git.repositoryNamed(name);
     const source = repo?.gitSource;
     if (!repo || !source) return undefined;
     let commit: string | undefined;
     let gitRef: string;
     if ("id" in at) {
-      commit = await this.findCommit(source, at.id);
+      commit = await this.git.findCommit(source, at.id);
       gitRef = `id/${commit ?? at.id}`;
     } else if ("branch" in at) {
       commit = source.refs().branches.get(at.branch);
       gitRef = `branch/${at.branch}`;
     } else {
-      commit = this.commitTags(repo).find(([tag]) => tag === at.tag)?.[1];
+      commit = this.git.commitTags(repo).find(([tag]) => tag === at.tag)?.[1];
       gitRef = `tag/${at.tag}`;
     }
     if (!commit) return undefined;
-    const loaded = await this.systemAtCommit(repo, commit);
+    const loaded = await this.git.systemAtCommit(repo, commit);
     if (!loaded.ok) throw invalid(`system ${name} at ${gitRef} is invalid`, loaded.problems);
     const [summary] = await source.log(commit, 1).catch(() => []);
     return systemObject(loaded.model, {
@@ -203,7 +159,7 @@ export class ControllerStatusView implements StatusView {
   // --- environments and configs -----------------------------------------
 
   async controlNames(kind: ControlKind): Promise<string[]> {
-    const names = this.controller.repositories.flatMap((r) => this.controlFileNames(r, kind));
+    const names = this.controller.repositories.flatMap((r) => this.git.controlFileNames(r, kind));
     return [...new Set(names)].sort();
   }
 
@@ -213,19 +169,19 @@ export class ControllerStatusView implements StatusView {
     at?: ControlAt,
   ): Promise<EnvironmentObject | ConfigObject | undefined> {
     const repo = this.controller.repositories.find((r) =>
-      this.controlFileNames(r, kind).includes(name),
+      this.git.controlFileNames(r, kind).includes(name),
     );
     const source = repo?.gitSource;
     if (!repo || !source) return undefined;
     const file = `${controlDirs[kind]}/${name}.yaml`;
-    const system = await this.systemName(repo);
+    const system = await this.git.systemName(repo);
     const control = repo.status.controlId;
 
     if (!at) {
       const doc = repo.control?.model[controlDirs[kind]][name];
       if (!control) return undefined;
-      if (!doc) throw invalid(`${kind} ${name} is invalid`, this.fileProblems(repo, file));
-      const id = (await this.blobId(source, repo, control, file)) ?? "";
+      if (!doc) throw invalid(`${kind} ${name} is invalid`, this.git.fileProblems(repo, file));
+      const id = (await this.git.blobId(source, repo, control, file)) ?? "";
       const where = { id, system, commit: control, gitRef: `branch/${repo.status.controlBranch}` };
       return kind === "environment"
         ? environmentObject(doc as Parameters<typeof environmentObject>[0], where)
@@ -234,15 +190,15 @@ export class ControllerStatusView implements StatusView {
 
     let found: { commit: string; id: string; gitRef?: string } | undefined;
     if ("tag" in at) {
-      const commit = this.commitTags(repo).find(([tag]) => tag === at.tag)?.[1];
-      const id = commit && (await this.blobId(source, repo, commit, file));
+      const commit = this.git.commitTags(repo).find(([tag]) => tag === at.tag)?.[1];
+      const id = commit && (await this.git.blobId(source, repo, commit, file));
       if (commit && id) found = { commit, id, gitRef: `tag/${at.tag}` };
     } else {
       if (!/^[0-9a-f]{7,40}$/i.test(at.id)) return undefined;
       const prefix = at.id.toLowerCase();
       const matches = new Map<string, string>();
-      for (const commit of await this.controlCommits(repo)) {
-        const id = await this.blobId(source, repo, commit, file);
+      for (const commit of await this.git.controlCommits(repo)) {
+        const id = await this.git.blobId(source, repo, commit, file);
         if (id?.startsWith(prefix) && !matches.has(id)) matches.set(id, commit);
       }
       if (matches.size > 1)
@@ -251,19 +207,19 @@ export class ControllerStatusView implements StatusView {
       if (entry) found = { id: entry[0], commit: entry[1] };
     }
     if (!found) return undefined;
-    return this.loadControlFile(kind, name, source, found, system);
+    return this.git.loadControlFile(kind, name, source, found, system);
   }
 
   async controlIds(kind: ControlKind, name: string): Promise<string[] | undefined> {
     const repo = this.controller.repositories.find((r) =>
-      this.controlFileNames(r, kind).includes(name),
+      this.git.controlFileNames(r, kind).includes(name),
     );
     const source = repo?.gitSource;
     if (!repo || !source) return undefined;
     const file = `${controlDirs[kind]}/${name}.yaml`;
     const ids: string[] = [];
-    for (const commit of await this.controlCommits(repo)) {
-      const id = await this.blobId(source, repo, commit, file);
+    for (const commit of await this.git.controlCommits(repo)) {
+      const id = await this.git.blobId(source, repo, commit, file);
       if (id) ids.push(id);
     }
     return [...new Set(ids)];
@@ -271,14 +227,14 @@ export class ControllerStatusView implements StatusView {
 
   async controlTags(kind: ControlKind, name: string): Promise<string[] | undefined> {
     const repo = this.controller.repositories.find((r) =>
-      this.controlFileNames(r, kind).includes(name),
+      this.git.controlFileNames(r, kind).includes(name),
     );
     const source = repo?.gitSource;
     if (!repo || !source) return undefined;
     const file = `${controlDirs[kind]}/${name}.yaml`;
     const tags: string[] = [];
-    for (const [tag, commit] of this.commitTags(repo))
-      if (await this.blobId(source, repo, commit, file)) tags.push(tag);
+    for (const [tag, commit] of this.git.commitTags(repo))
+      if (await this.git.blobId(source, repo, commit, file)) tags.push(tag);
     return tags;
   }
 
@@ -287,26 +243,26 @@ export class ControllerStatusView implements StatusView {
   async platformNames(): Promise<string[]> {
     const names = this.controller.repositories.flatMap((r) => [
       ...Object.keys(r.control?.model.platforms ?? {}),
-      ...this.problemNames(r, "platforms"),
+      ...this.git.problemNames(r, "platforms"),
     ]);
     return [...new Set(names)].sort();
   }
 
   async platform(name: string): Promise<PlatformObject | undefined> {
-    const found = this.platformDoc(name);
+    const found = this.git.platformDoc(name);
     if (!found) return undefined;
     const { repo, doc } = found;
     const control = repo.status.controlId;
     const id =
       control && repo.gitSource
-        ? ((await this.blobId(repo.gitSource, repo, control, `platforms/${name}.yaml`)) ?? "")
+        ? ((await this.git.blobId(repo.gitSource, repo, control, `platforms/${name}.yaml`)) ?? "")
         : "";
     const status = repo.platforms.get(name)?.status;
-    return platformObject(doc, { id, system: await this.systemName(repo) }, status);
+    return platformObject(doc, { id, system: await this.git.systemName(repo) }, status);
   }
 
   async topology(name: string): Promise<Topology | undefined> {
-    const found = this.platformDoc(name);
+    const found = this.git.platformDoc(name);
     if (!found) return undefined;
     const { repo, doc } = found;
     const namespace = doc.spec.namespace;
@@ -314,7 +270,7 @@ export class ControllerStatusView implements StatusView {
     let watch: PodWatch;
     try {
       cluster = this.controller.clusters.get(doc.spec.cluster?.context);
-      watch = this.podWatch(cluster);
+      watch = this.events.podWatch(cluster);
       await Promise.all([
         cluster.cache.ensure("apps/v1", "Deployment"),
         cluster.cache.ensure("v1", "Service"),
@@ -339,7 +295,7 @@ export class ControllerStatusView implements StatusView {
     return buildTopology({
       platform: name,
       namespace,
-      system: status?.system || (await this.systemName(repo)),
+      system: status?.system || (await this.git.systemName(repo)),
       deployments: ours<V1Deployment>(cluster.cache, "apps/v1", "Deployment"),
       replicaSets: ours<V1ReplicaSet>(watch.cache, "apps/v1", "ReplicaSet"),
       pods: ours<V1Pod>(watch.cache, "v1", "Pod"),
@@ -355,250 +311,11 @@ export class ControllerStatusView implements StatusView {
   // --- events ----------------------------------------------------------------
 
   subscribe(listener: (event: StreamEvent) => void): () => void {
-    this.listeners.add(listener);
-    for (const repo of this.controller.repositories)
-      for (const doc of Object.values(repo.control?.model.platforms ?? {}))
-        this.watchPodsOf(doc.spec.cluster?.context);
-    return () => this.listeners.delete(listener);
+    return this.events.subscribe(listener);
   }
 
   /** Stops listening to the bus and stops the pod watches. */
   async close(): Promise<void> {
-    this.detach();
-    this.listeners.clear();
-    await Promise.all([...this.podWatches.values()].map((w) => w.cache.stop()));
-    this.podWatches.clear();
+    await this.events.close();
   }
-
-  private emit(event: StreamEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (err) {
-        this.log.warn("an events stream listener failed", { error: describeError(err) });
-      }
-    }
-  }
-
-  private watchPodsOf(context: string | undefined): void {
-    try {
-      this.podWatch(this.controller.clusters.get(context));
-    } catch (err) {
-      this.log.warn("cannot watch pods", { cluster: context ?? "", error: describeError(err) });
-    }
-  }
-
-  /** Is the pod in the namespace of one of this controller's platforms, labelled for it? */
-  private ownsPod(pod: V1Pod): boolean {
-    const platform = pod.metadata?.labels?.["kubefox.io/platform"];
-    if (!platform) return false;
-    return this.controller.repositories.some(
-      (r) => r.control?.model.platforms[platform]?.spec.namespace === pod.metadata?.namespace,
-    );
-  }
-
-  /**
-   * Pods and ReplicaSets, watched in a cache of their own: the controller's
-   * cache turns every change it sees into a drift sync, and pods change all
-   * the time without anything to correct.
-   */
-  private podWatch(cluster: Cluster): PodWatch {
-    const known = this.podWatches.get(cluster.context);
-    if (known) return known;
-    const cache = new ManagedCache(cluster.client, this.log.with({ watch: "pods" }));
-    const watch: PodWatch = { cache, ready: Promise.resolve(), seen: new Map(), primed: false };
-    cache.onChange((type, obj) => {
-      if (obj.kind !== "Pod") return;
-      const pod = obj as V1Pod;
-      const key = pod.metadata?.uid ?? `${pod.metadata?.namespace}/${pod.metadata?.name}`;
-      const before = watch.seen.get(key);
-      if (type === "delete") watch.seen.delete(key);
-      else watch.seen.set(key, podMemory(pod));
-      // Other controllers' pods carry our labels too: report only this controller's platforms.
-      if (!watch.primed || !this.ownsPod(pod)) return;
-      const time = new Date().toISOString();
-      for (const change of podChanges(type, before, pod))
-        this.emit({ event: "pod", data: podEvent(change, pod, time) });
-    });
-    watch.ready = Promise.all([
-      cache.ensure("v1", "Pod"),
-      cache.ensure("apps/v1", "ReplicaSet"),
-    ]).then(
-      () => {
-        watch.primed = true;
-      },
-      async (err: unknown) => {
-        // Forget it, so that the next request tries again.
-        this.podWatches.delete(cluster.context);
-        await cache.stop();
-        throw err;
-      },
-    );
-    watch.ready.catch((err: unknown) =>
-      this.log.warn("watching pods failed", {
-        cluster: cluster.context,
-        error: describeError(err),
-      }),
-    );
-    this.podWatches.set(cluster.context, watch);
-    return watch;
-  }
-
-  // --- reading Git -----------------------------------------------------------
-
-  /** The system's name from kubefox.yaml on the control branch; else the repository's base name. */
-  private async systemName(repo: Repository): Promise<string> {
-    const id = repo.status.controlId;
-    if (id && repo.gitSource) {
-      const loaded = await this.systemAtCommit(repo, id);
-      if (loaded.ok) return loaded.model.name;
-    }
-    const base =
-      repo.location
-        .replace(/[/\\]+$/, "")
-        .split(/[/\\]/)
-        .pop() ?? repo.location;
-    return base.replace(/\.git$/i, "");
-  }
-
-  private async repositoryNamed(name: string): Promise<Repository | undefined> {
-    for (const repo of this.controller.repositories)
-      if ((await this.systemName(repo)) === name) return repo;
-    return undefined;
-  }
-
-  private systemAtCommit(repo: Repository, commit: string): Promise<LoadedSystem> {
-    const key = `${repo.location}\0${commit}`;
-    let loaded = this.systems.get(key);
-    if (!loaded) {
-      const source = repo.gitSource!;
-      loaded = source.tree(commit).then(loadSystem);
-      loaded.catch(() => this.systems.delete(key));
-      this.systems.set(key, loaded);
-      while (this.systems.size > 64) this.systems.delete(this.systems.keys().next().value!);
-    }
-    return loaded;
-  }
-
-  private blobId(
-    source: GitSource,
-    repo: Repository,
-    commit: string,
-    file: string,
-  ): Promise<string | undefined> {
-    const key = `${repo.location}\0${commit}\0${file}`;
-    let id = this.blobs.get(key);
-    if (!id) {
-      id = source.blobId(commit, file).catch(() => undefined);
-      this.blobs.set(key, id);
-      while (this.blobs.size > 10_000) this.blobs.delete(this.blobs.keys().next().value!);
-    }
-    return id;
-  }
-
-  /** The control branch's last commits, newest first. */
-  private history(repo: Repository): Promise<CommitSummary[]> {
-    const control = repo.status.controlId;
-    const source = repo.gitSource;
-    if (!control || !source) return Promise.resolve([]);
-    const key = `${repo.location}\0${control}`;
-    let log = this.logs.get(key);
-    if (!log) {
-      log = source.log(control, historyDepth).catch(() => []);
-      this.logs.set(key, log);
-      while (this.logs.size > 64) this.logs.delete(this.logs.keys().next().value!);
-    }
-    return log;
-  }
-
-  /** Where an environment's or config's ids are looked for: the control branch, its history, every tag. */
-  private async controlCommits(repo: Repository): Promise<string[]> {
-    const control = repo.status.controlId;
-    return [
-      ...new Set([
-        ...(control ? [control] : []),
-        ...(await this.history(repo)).map((c) => c.id),
-        ...this.commitTags(repo).map(([, commit]) => commit),
-      ]),
-    ];
-  }
-
-  /** Tags that point at commits, by name. */
-  private commitTags(repo: Repository): [string, string][] {
-    const refs = repo.gitSource?.refs();
-    if (!refs) return [];
-    return [...refs.tags]
-      .filter(([tag]) => !refs.nonCommitTags.has(tag))
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-  }
-
-  private async findCommit(source: GitSource, id: string): Promise<string | undefined> {
-    if (!/^[0-9a-f]{7,40}$/i.test(id)) return undefined;
-    const matches = await source.findCommits(id.toLowerCase());
-    if (matches.length > 1)
-      throw new ApiError(
-        400,
-        `id ${id} is ambiguous: ${matches.length} commits match; give more digits`,
-      );
-    return matches[0];
-  }
-
-  private async loadControlFile(
-    kind: ControlKind,
-    name: string,
-    source: GitSource,
-    found: { commit: string; id: string; gitRef?: string },
-    system: string,
-  ): Promise<EnvironmentObject | ConfigObject> {
-    const file = `${controlDirs[kind]}/${name}.yaml`;
-    const loaded = await loadKindFile(await source.tree(found.commit), file, controlKinds[kind], {
-      name,
-      from: "file name",
-    });
-    const where = {
-      id: found.id,
-      system,
-      commit: found.commit,
-      ...(found.gitRef ? { gitRef: found.gitRef } : {}),
-    };
-    if (!loaded.ok)
-      throw invalid(
-        `${kind} ${name} at ${found.gitRef ?? `id/${found.id}`} is invalid`,
-        loaded.problems,
-      );
-    return loaded.value.doc.kind === "Environment"
-      ? environmentObject(loaded.value.doc, where)
-      : configObject(loaded.value.doc as Parameters<typeof configObject>[0], where);
-  }
-
-  private platformDoc(name: string) {
-    for (const repo of this.controller.repositories) {
-      const doc = repo.control?.model.platforms[name];
-      if (doc) return { repo, doc };
-      const problems = this.fileProblems(repo, `platforms/${name}.yaml`);
-      if (problems.length > 0) throw invalid(`platform ${name} is invalid`, problems);
-    }
-    return undefined;
-  }
-
-  /** Names in a control folder: the valid files, and those with problems (served as 422). */
-  private controlFileNames(repo: Repository, kind: ControlKind): string[] {
-    const dir = controlDirs[kind];
-    return [...Object.keys(repo.control?.model[dir] ?? {}), ...this.problemNames(repo, dir)];
-  }
-
-  private problemNames(repo: Repository, dir: string): string[] {
-    const pattern = new RegExp(`^${dir}/([^/]+)\\.yaml$`);
-    return (repo.control?.problems ?? [])
-      .map((p) => pattern.exec(p.file)?.[1])
-      .filter((n): n is string => n !== undefined);
-  }
-
-  private fileProblems(repo: Repository, file: string): Problem[] {
-    return (repo.control?.problems ?? []).filter((p) => p.file === file);
-  }
-}
-
-function invalid(message: string, problems: Problem[]): ApiError {
-  return new ApiError(422, message, problems.map(formatProblem));
 }
