@@ -6,7 +6,7 @@
 // in the cluster, so it can answer the status API without writing anything.
 import type { Bus } from "./bus.js";
 import type { Cluster, ClusterPool } from "./clusters.js";
-import { describeError, KubefoxError } from "./errors.js";
+import { ClusterUnavailableError, describeError, KubefoxError } from "./errors.js";
 import { mayWrite } from "./leader.js";
 import type { Logger } from "./log.js";
 import type { ControlModel } from "./model/load-control.js";
@@ -53,6 +53,8 @@ export class PlatformRunner {
   private unmanagedSeq = -1;
   private requeueTimer: NodeJS.Timeout | undefined;
   private requeueAtMs = Infinity;
+  /** Syncs in a row that found the cluster unavailable: the next retry waits longer. */
+  private unavailableRuns = 0;
 
   constructor(
     readonly name: string,
@@ -109,7 +111,8 @@ export class PlatformRunner {
       this.unmanagedSeq = snapshot.seq;
       this.stored = result.stored;
       this.status = result.status;
-      if (result.requeueAtMs) this.requeueAt(result.requeueAtMs);
+      if (result.requeueAtMs) this.requeueAt(result.requeueAtMs, "release deadline");
+      this.retryIfUnavailable(cluster.client.unavailable || mentionsUnavailable(result.status));
       this.deps.bus.emit("platform", {
         repo: this.deps.repo,
         platform: result.status,
@@ -118,6 +121,7 @@ export class PlatformRunner {
       });
     } catch (err) {
       const message = describeError(err);
+      this.retryIfUnavailable(err instanceof ClusterUnavailableError);
       this.deps.log.error("platform sync failed", {
         platform: this.name,
         error: message,
@@ -187,17 +191,39 @@ export class PlatformRunner {
     };
   }
 
-  /** Reconcile again at `atMs` (a pending release's deadline), unless an earlier one is set. */
-  private requeueAt(atMs: number): void {
+  /**
+   * A sync the cluster did not answer is tried again by itself, after 1, 2, 4 …
+   * up to 30 seconds, rather than at the next poll or push: the cluster may be
+   * back in seconds (an API server restart), and nothing in Git changed to say so.
+   */
+  private retryIfUnavailable(unavailable: boolean): void {
+    if (!unavailable) {
+      this.unavailableRuns = 0;
+      return;
+    }
+    const delayMs = Math.min(30_000, 1000 * 2 ** Math.min(this.unavailableRuns, 5));
+    this.unavailableRuns++;
+    this.requeueAt(Date.now() + delayMs, "cluster unavailable");
+  }
+
+  /** Reconcile again at `atMs` (a release deadline, a retry), unless an earlier one is set. */
+  private requeueAt(atMs: number, reason: string): void {
     if (atMs >= this.requeueAtMs) return;
     clearTimeout(this.requeueTimer);
     this.requeueAtMs = atMs;
     this.requeueTimer = setTimeout(
       () => {
         this.requeueAtMs = Infinity;
-        this.request("release deadline");
+        this.request(reason);
       },
       Math.max(0, atMs - Date.now()) + 50,
     );
   }
+}
+
+/** Did a deployment or release of this sync fail because the cluster did not answer? */
+function mentionsUnavailable(status: PlatformStatus): boolean {
+  return [...status.deployments, ...status.releases].some(
+    (s) => s.lastErrorCode === "ClusterUnavailable",
+  );
 }

@@ -8,7 +8,7 @@ import { KubeApiError, KubeHttp, type WatchEvent } from "./http.js";
 import type { Connection } from "./kubeconfig.js";
 import { fieldManager } from "./labels.js";
 import { limiter } from "./limit.js";
-import { isTransient, withRetry } from "./retry.js";
+import { isTransient, withRetry, type RetryOptions } from "./retry.js";
 
 export interface ObjectRef {
   apiVersion: string;
@@ -42,6 +42,8 @@ export interface ClusterClientOptions {
   concurrency?: number;
   /** Per-request timeout in ms (default 30 s). */
   timeoutMs?: number;
+  /** Backoff of a failing call (defaults in retry.ts: 6 attempts from 200 ms); tests shorten it. */
+  retry?: Pick<RetryOptions, "attempts" | "baseMs" | "maxMs">;
 }
 
 export class ClusterClient {
@@ -248,9 +250,23 @@ export class ClusterClient {
     return `${await this.collectionPathOf(ref)}/${encodeURIComponent(ref.name)}`;
   }
 
+  /**
+   * Is the API server known to be down? Set when a call gave up after all its
+   * retries; cleared by the next call that gets an answer. While set, each call
+   * tries once: a sync against a dead cluster fails in one round trip per call,
+   * not six seconds of backoff each, and every call is a probe of recovery.
+   */
+  get unavailable(): boolean {
+    return this.downSince !== undefined;
+  }
+
+  private downSince: number | undefined;
+
   private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return this.run(() =>
       withRetry(fn, {
+        ...this.options.retry,
+        ...(this.unavailable ? { attempts: 1 } : {}),
         onRetry: (err, attempt, delay) =>
           this.options.log.warn("cluster call failed, retrying", {
             call: what,
@@ -259,15 +275,39 @@ export class ClusterClient {
             delayMs: delay,
             error: describeError(err),
           }),
-      }).catch((err: unknown) => {
-        if (isTransient(err)) {
+      }).then(
+        (answer) => {
+          this.answered();
+          return answer;
+        },
+        (err: unknown) => {
+          if (!isTransient(err)) {
+            // An error status is an answer too: the server is up.
+            if (err instanceof KubeApiError) this.answered();
+            throw err;
+          }
+          if (this.downSince === undefined) {
+            this.downSince = Date.now();
+            this.options.log.warn("cluster unavailable: calls fail at once until one is answered", {
+              server: this.server,
+              error: describeError(err),
+            });
+          }
           throw new ClusterUnavailableError(`${what} on ${this.server}: ${apiMessage(err)}`, {
             cause: err,
           });
-        }
-        throw err;
-      }),
+        },
+      ),
     );
+  }
+
+  private answered(): void {
+    if (this.downSince === undefined) return;
+    this.options.log.info("cluster answers again", {
+      server: this.server,
+      downMs: Date.now() - this.downSince,
+    });
+    this.downSince = undefined;
   }
 }
 

@@ -203,6 +203,12 @@ describe("the kube-apiserver killed in the middle of a sync", () => {
     const attempts = retries.map((r) => Number(r.attempt));
     expect(Math.max(...attempts)).toBeGreaterThanOrEqual(3);
     expect(Math.max(...delays)).toBeGreaterThan(Math.min(...delays) * 2);
+    // Once a call gave up, the cluster counted as down (calls after it tried once), until
+    // the first answer after the restart.
+    const messages = afterKill.map((r) => r.msg);
+    const down = messages.indexOf("cluster unavailable: calls fail at once until one is answered");
+    expect(down, "the cluster marked unavailable").toBeGreaterThanOrEqual(0);
+    expect(messages.indexOf("cluster answers again", down)).toBeGreaterThan(down);
 
     // Every object of main there once, nothing else of ours, and the inventory says the same.
     const main = "shop-branch-main-store-";
