@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ClusterClient } from "./cluster/client.js";
 import { SettingsError } from "./errors.js";
+import { plainConnection } from "./cluster/kubeconfig.test-support.js";
 import { createLogger } from "./log.js";
 import { parseSettings } from "./settings.js";
 import {
@@ -251,16 +252,7 @@ describe("guardWrites", () => {
     );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
-    const client = new ClusterClient(
-      {
-        server: `http://127.0.0.1:${port}`,
-        name: "test",
-        tls: { rejectUnauthorized: true },
-        credentials: () => Promise.resolve({}),
-        invalidate: () => undefined,
-      },
-      { log },
-    );
+    const client = new ClusterClient(plainConnection(`http://127.0.0.1:${port}`), { log });
     let allowed = false;
     guardWrites(client, () => allowed);
     const obj = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "y" } };

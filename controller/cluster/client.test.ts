@@ -6,6 +6,7 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { ClusterUnavailableError } from "../errors.js";
+import { plainConnection } from "./kubeconfig.test-support.js";
 import { createLogger } from "../log.js";
 import { ClusterClient } from "./client.js";
 
@@ -34,16 +35,10 @@ async function peer() {
   });
   await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as net.AddressInfo).port;
-  const client = new ClusterClient(
-    {
-      server: `http://127.0.0.1:${port}`,
-      name: "test",
-      tls: { rejectUnauthorized: true },
-      credentials: () => Promise.resolve({}),
-      invalidate: () => undefined,
-    },
-    { log: createLogger({ level: "error" }), retry: { attempts: 4, baseMs: 5, maxMs: 20 } },
-  );
+  const client = new ClusterClient(plainConnection(`http://127.0.0.1:${port}`), {
+    log: createLogger({ level: "error" }),
+    retry: { attempts: 4, baseMs: 5, maxMs: 20 },
+  });
   return { state, client };
 }
 

@@ -1,4 +1,5 @@
-// What kubeconfig.test.ts and exec-plugin.test.ts share: a fresh folder per test
+// What kubeconfig.test.ts and exec-plugin.test.ts share (and, for a plain
+// connection, the client's own tests): a fresh folder per test
 // to write kubeconfigs (and plugins) into, a kubeconfig to start from, and ways to
 // catch what a call throws. Not a *.test.ts file, so vitest runs nothing here.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -6,6 +7,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, vi } from "vitest";
 import { stringify } from "yaml";
+import type { Connection } from "./kubeconfig.js";
+
+/** A connection to a test's own HTTP server, with no credentials: for tests of the client itself. */
+export function plainConnection(server: string): Connection {
+  return {
+    server,
+    name: "test",
+    tls: { rejectUnauthorized: true },
+    credentials: () => Promise.resolve({}),
+    invalidate: () => undefined,
+  };
+}
 
 /** The token tests put in kubeconfigs and plugins; no message may contain it. */
 export const secret = "s3cret-t0ken-value";
