@@ -127,6 +127,7 @@ class Informer {
       try {
         if (mustList) await this.relist();
         mustList = false;
+        const startedAt = Date.now();
         await this.client.watch(
           this.path,
           {
@@ -140,6 +141,8 @@ class Informer {
           this.abort.signal,
         );
         failures = 0;
+        // A stream that ends at once (a proxy closing it) must not become a busy loop.
+        if (Date.now() - startedAt < 1000) await sleep(1000, this.abort.signal);
       } catch (err) {
         if (this.abort.signal.aborted) return;
         mustList = true;
