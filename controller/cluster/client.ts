@@ -58,7 +58,7 @@ export class ClusterClient {
     readonly connection: Connection,
     private readonly options: ClusterClientOptions,
   ) {
-    this.http = new KubeHttp(connection);
+    this.http = new KubeHttp(connection, { timeoutMs: options.timeoutMs ?? 30_000 });
     this.run = limiter(options.concurrency ?? 16);
   }
 
@@ -77,7 +77,6 @@ export class ClusterClient {
         query: { fieldManager, force: true },
         body: obj,
         contentType: "application/apply-patch+yaml",
-        timeoutMs: this.timeoutMs,
       }),
     );
   }
@@ -91,7 +90,6 @@ export class ClusterClient {
         this.http.request("POST", path, {
           query: { fieldManager },
           body: obj,
-          timeoutMs: this.timeoutMs,
         }),
       );
       return true;
@@ -105,9 +103,7 @@ export class ClusterClient {
     try {
       const path = await this.objectPath(ref);
       return await this.call(`get ${describe(ref)}`, () =>
-        this.http.request<KubernetesObject>("GET", path, {
-          timeoutMs: this.timeoutMs,
-        }),
+        this.http.request<KubernetesObject>("GET", path),
       );
     } catch (err) {
       if (err instanceof KubeApiError && err.code === 404) return undefined;
@@ -121,17 +117,12 @@ export class ClusterClient {
     options: { namespace?: string; labelSelector?: string } = {},
   ): Promise<{ items: KubernetesObject[]; resourceVersion: string }> {
     const path = await this.collectionPath(apiVersion, kind, options.namespace);
-    if (!path)
-      throw new KubeApiError(
-        404,
-        { message: `the server has no ${apiVersion} ${kind}` },
-        `list ${kind}`,
-      );
+    if (!path) throw notServed(apiVersion, kind, `list ${kind}`);
     const list = await this.call(`list ${kind}`, () =>
       this.http.request<{ items?: KubernetesObject[]; metadata?: { resourceVersion?: string } }>(
         "GET",
         path,
-        { query: { labelSelector: options.labelSelector }, timeoutMs: this.timeoutMs },
+        { query: { labelSelector: options.labelSelector } },
       ),
     );
     return {
@@ -148,7 +139,6 @@ export class ClusterClient {
       await this.call(`delete ${describe(ref)}`, () =>
         this.http.request("DELETE", path, {
           body: { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background" },
-          timeoutMs: this.timeoutMs,
         }),
       );
       return true;
@@ -177,11 +167,10 @@ export class ClusterClient {
       // A failure is not remembered: the next caller asks again.
       group.catch(() => this.discovered.delete(apiVersion));
     }
-    const known = (await group)?.get(kind);
-    if (!known && (await group)) {
-      // A kind the server did not have when we asked (a CRD installed since): ask again next time.
-      this.discovered.delete(apiVersion);
-    }
+    const kinds = await group;
+    const known = kinds?.get(kind);
+    // A kind the server did not have when we asked (a CRD installed since): ask again next time.
+    if (kinds && !known) this.discovered.delete(apiVersion);
     return known;
   }
 
@@ -192,11 +181,7 @@ export class ClusterClient {
     namespace?: string,
   ): Promise<string | undefined> {
     const info = await this.resource(apiVersion, kind);
-    if (!info) return undefined;
-    const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    return info.namespaced && namespace
-      ? `${base}/namespaces/${encodeURIComponent(namespace)}/${info.plural}`
-      : `${base}/${info.plural}`;
+    return info && pathOf(apiVersion, info, namespace);
   }
 
   /** Forgets idle connections (at shutdown). */
@@ -204,18 +189,13 @@ export class ClusterClient {
     this.http.close();
   }
 
-  private get timeoutMs(): number {
-    return this.options.timeoutMs ?? 30_000;
-  }
-
   private async discover(apiVersion: string): Promise<Map<string, ResourceInfo> | undefined> {
-    const path = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const path = groupVersionPath(apiVersion);
     try {
       const list = await this.call(`discover ${apiVersion}`, () =>
         this.http.request<{ resources?: { name: string; kind: string; namespaced: boolean }[] }>(
           "GET",
           path,
-          { timeoutMs: this.timeoutMs },
         ),
       );
       const kinds = new Map<string, ResourceInfo>();
@@ -233,17 +213,9 @@ export class ClusterClient {
   /** The collection an object belongs to; a namespaced object without a namespace goes to the context's (or "default"), as kubectl does. */
   private async collectionPathOf(ref: ObjectRef): Promise<string> {
     const info = await this.resource(ref.apiVersion, ref.kind);
-    if (!info) {
-      throw new KubeApiError(
-        404,
-        { message: `the server does not serve ${ref.apiVersion} ${ref.kind}` },
-        describe(ref),
-      );
-    }
-    const namespace = info.namespaced
-      ? (ref.namespace ?? this.connection.namespace ?? "default")
-      : undefined;
-    return (await this.collectionPath(ref.apiVersion, ref.kind, namespace))!;
+    if (!info) throw notServed(ref.apiVersion, ref.kind, describe(ref));
+    const namespace = ref.namespace ?? this.connection.namespace ?? "default";
+    return pathOf(ref.apiVersion, info, namespace);
   }
 
   private async objectPath(ref: ObjectRef): Promise<string> {
@@ -309,6 +281,27 @@ export class ClusterClient {
     });
     this.downSince = undefined;
   }
+}
+
+/** `/api/v1` or `/apis/<group>/<version>`. */
+function groupVersionPath(apiVersion: string): string {
+  return apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+}
+
+/** A collection's path: in `namespace` when the kind is namespaced and one is given. */
+function pathOf(apiVersion: string, info: ResourceInfo, namespace?: string): string {
+  const base = groupVersionPath(apiVersion);
+  return info.namespaced && namespace
+    ? `${base}/namespaces/${encodeURIComponent(namespace)}/${info.plural}`
+    : `${base}/${info.plural}`;
+}
+
+function notServed(apiVersion: string, kind: string, what: string): KubeApiError {
+  return new KubeApiError(
+    404,
+    { message: `the server does not serve ${apiVersion} ${kind}` },
+    what,
+  );
 }
 
 function describe(obj: KubernetesObject | ObjectRef): string {

@@ -49,7 +49,11 @@ export class KubeHttp {
   private readonly agent: http.Agent;
   private readonly secure: boolean;
 
-  constructor(readonly connection: Connection) {
+  constructor(
+    readonly connection: Connection,
+    /** Default for requests that give no timeoutMs of their own. */
+    private readonly defaults: { timeoutMs?: number } = {},
+  ) {
     this.secure = connection.server.startsWith("https:");
     // No cap on sockets here: each watch holds one for as long as it runs, and the
     // Lease must never queue behind applies. ClusterClient bounds parallel calls itself.
@@ -124,7 +128,8 @@ export class KubeHttp {
     path: string,
     options: RequestOptions,
   ): Promise<{ code: number; text: string }> {
-    const timeout = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
+    const timeoutMs = options.timeoutMs ?? this.defaults.timeoutMs;
+    const timeout = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined;
     const res = await this.open(method, path, options, timeout);
     return { code: res.statusCode ?? 0, text: await readAll(res) };
   }
