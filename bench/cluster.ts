@@ -8,6 +8,7 @@
 //    `kubectl apply --server-side` of the same rendered objects.
 // 3. no-op resync at 500 components: writes sent (must be 0) and CPU per resync.
 // 4. peak RSS of the controller with 500 components and a 5,000-commit repository.
+// 5. a push rolls only what it changed, at 500 components (rollout.ts, issue 11).
 import { createHmac, randomBytes } from "node:crypto";
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -22,6 +23,7 @@ import { Controller } from "../controller/controller.js";
 import { silentLogger } from "../controller/log.js";
 import { parseSettings } from "../controller/settings.js";
 import { imageNodeFlags } from "./node-flags.js";
+import { formatRolloutBench, rolloutBench, type RolloutBenchResult } from "./rollout.js";
 import { platformFiles, systemFiles } from "./systems.js";
 
 export interface Stats {
@@ -55,6 +57,7 @@ export interface ClusterBenchResult {
     /** At the end of the run, from /metrics: RSS, V8 heap and memory outside it, MB. */
     breakdown: Record<string, number>;
   };
+  rollout?: RolloutBenchResult;
 }
 
 export function stats(samples: number[]): Stats {
@@ -74,8 +77,8 @@ const cli = path.join(root, "controller", "cli.ts");
 
 export async function clusterBench(
   workDir: string,
-  options: { pushes: number; memoryOnly?: boolean } = { pushes: 20 },
-): Promise<ClusterBenchResult> {
+  options: { pushes: number; memoryOnly?: boolean; rolloutOnly?: boolean } = { pushes: 20 },
+): Promise<ClusterBenchResult | { rollout: RolloutBenchResult }> {
   const cluster = await startCluster({
     name: `bench-${process.pid}`,
     nodes: 2,
@@ -84,6 +87,7 @@ export async function clusterBench(
   });
   const server = await startGitServer({ root: path.join(workDir, "served") });
   try {
+    if (options.rolloutOnly) return { rollout: await rolloutBench(cluster, workDir) };
     if (options.memoryOnly) {
       return { coldSync: [], memory: await memoryBench(cluster, server, workDir) };
     }
@@ -95,8 +99,9 @@ export async function clusterBench(
       coldSync.push(result.cold);
       if (result.noop) noop = result.noop;
     }
+    const rollout = await rolloutBench(cluster, workDir);
     const memory = await memoryBench(cluster, server, workDir);
-    return { push, coldSync, noop, memory };
+    return { push, coldSync, noop, memory, rollout };
   } finally {
     await server.close();
     await cluster.stop();
@@ -489,7 +494,10 @@ async function kubectlApply(
   );
 }
 
-export function formatClusterBench(r: ClusterBenchResult): string {
+export function formatClusterBench(
+  r: ClusterBenchResult | { rollout: RolloutBenchResult },
+): string {
+  if (!("memory" in r)) return formatRolloutBench(r.rollout);
   const ms = (n: number) => `${Math.round(n)} ms`;
   const lines = [];
   if (r.push) {
@@ -520,6 +528,7 @@ export function formatClusterBench(r: ClusterBenchResult): string {
       `  per resync         ${r.noop.cpuMsPerResync.toFixed(1)} ms CPU, ${r.noop.wallMsPerResync.toFixed(1)} ms wall`,
     );
   }
+  if (r.rollout) lines.push(formatRolloutBench(r.rollout));
   const b = r.memory.breakdown;
   lines.push(
     "",

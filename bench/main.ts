@@ -31,10 +31,12 @@ try {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? "unknown",
   };
-  // KUBEFOX_BENCH=git, =cluster or =memory runs one part only.
+  // KUBEFOX_BENCH=git, =cluster, =memory or =rollout runs one part only.
   const only = process.env.KUBEFOX_BENCH;
   const gitResult =
-    only === "cluster" || only === "memory" ? undefined : await gitBench(path.join(workDir, "git"));
+    only === "cluster" || only === "memory" || only === "rollout"
+      ? undefined
+      : await gitBench(path.join(workDir, "git"));
   if (gitResult) console.log(formatGitBench(gitResult));
   const clusterResult =
     only === "git"
@@ -42,6 +44,7 @@ try {
       : await clusterBench(path.join(workDir, "cluster"), {
           pushes: 20,
           memoryOnly: only === "memory",
+          rolloutOnly: only === "rollout",
         });
   if (clusterResult) console.log(formatClusterBench(clusterResult));
   const file = path.resolve("bench-results.json");

@@ -128,6 +128,7 @@ const schemas: Record<string, Schema> = {
       deployment: str,
       state: ref("State"),
       replicas: { type: "string", pattern: "^\\d+/\\d+$" },
+      commit: commitId,
       message: str,
     },
     ["app", "component", "deployment", "state", "replicas"],

@@ -41,6 +41,15 @@ export class ManagedCache {
     return this.kinds.get(`${ref.apiVersion}/${ref.kind}`)?.get(ref.name, ref.namespace);
   }
 
+  /**
+   * Records what a write of ours returned, so the rest of the sync (health,
+   * status) reads its own writes instead of the state before them; the watch
+   * brings the same version moments later.
+   */
+  observe(obj: KubernetesObject): void {
+    this.kinds.get(`${obj.apiVersion}/${obj.kind}`)?.observe(obj);
+  }
+
   /** Cached objects of a kind, optionally in one namespace. */
   list(apiVersion: string, kind: string, namespace?: string): readonly KubernetesObject[] {
     return this.kinds.get(`${apiVersion}/${kind}`)?.list(namespace) ?? [];
@@ -111,6 +120,11 @@ class Informer {
     return this.objects.get(keyOf(namespace, name));
   }
 
+  observe(obj: KubernetesObject): void {
+    const key = keyOf(obj.metadata?.namespace, obj.metadata?.name);
+    if (!isOlder(obj, this.objects.get(key))) this.objects.set(key, this.typed(obj));
+  }
+
   list(namespace?: string): KubernetesObject[] {
     const all = [...this.objects.values()];
     return namespace === undefined ? all : all.filter((o) => o.metadata?.namespace === namespace);
@@ -176,7 +190,10 @@ class Informer {
       this.onChange("delete", typed);
       return;
     }
-    const known = this.objects.has(key);
+    const before = this.objects.get(key);
+    // A write of ours may have put a newer version here already (observe).
+    if (isOlder(typed, before)) return;
+    const known = before !== undefined;
     this.objects.set(key, typed);
     this.onChange(known ? "update" : "add", typed);
   }
@@ -216,6 +233,17 @@ class Informer {
 /** The watch's resourceVersion is gone from the server's history: list again. */
 class GoneError extends Error {
   override readonly name = "GoneError";
+}
+
+/**
+ * True when `obj` is an older version than `than`. Resource versions are opaque
+ * to clients in general; the API server's are etcd revisions, so they compare as
+ * numbers, and anything else counts as not older.
+ */
+function isOlder(obj: KubernetesObject, than: KubernetesObject | undefined): boolean {
+  const a = Number(obj.metadata?.resourceVersion);
+  const b = Number(than?.metadata?.resourceVersion);
+  return Number.isSafeInteger(a) && Number.isSafeInteger(b) && a < b;
 }
 
 function keyOf(namespace: string | undefined, name: string | undefined): string {

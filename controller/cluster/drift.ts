@@ -9,7 +9,7 @@
 // it comes back on the next change from Git.
 import { createHash } from "node:crypto";
 import type { KubernetesObject } from "@kubernetes/client-node";
-import { annotations, fieldManager, isManaged } from "./labels.js";
+import { annotations, fieldManager, isManaged, labels } from "./labels.js";
 
 export type ApplyReason = "missing" | "changed" | "drifted";
 
@@ -22,8 +22,29 @@ export type Verdict =
 /** A field set: the shape of Kubernetes' fieldsV1, with list items collapsed to "*". */
 type FieldTree = { [key: string]: FieldTree };
 
+/**
+ * The hash of an object's content. The commit labels are left out: which commit an
+ * object came from is traceability, not content, so a new commit that renders the
+ * same object hashes the same and writes nothing (issue 11).
+ */
 export function desiredHash(obj: KubernetesObject): string {
-  return createHash("sha256").update(canonicalJson(obj)).digest("hex").slice(0, 32);
+  return contentHash(withoutCommitLabels(obj));
+}
+
+export function contentHash(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex").slice(0, 32);
+}
+
+function withoutCommitLabels(obj: KubernetesObject): KubernetesObject {
+  const copy = structuredClone(obj) as KubernetesObject & {
+    spec?: { template?: { metadata?: { labels?: Record<string, string> } } };
+  };
+  delete copy.metadata?.labels?.[labels.commit];
+  // Only the pod templates we render carry our commit label (a manifest's are its own).
+  if (copy.metadata?.annotations?.[annotations.templateHash]) {
+    delete copy.spec?.template?.metadata?.labels?.[labels.commit];
+  }
+  return copy;
 }
 
 /** JSON with object keys sorted, so equal objects hash equally. */

@@ -9,6 +9,11 @@ export const labels = {
   system: "kubefox.io/system",
   app: "kubefox.io/app",
   component: "kubefox.io/component",
+  /**
+   * The commit at which the object's content last changed (on a pod template: the
+   * commit its pods run). Not part of the content: a commit that leaves an object
+   * as it was writes nothing to it (issue 11).
+   */
   commit: "kubefox.io/commit",
   environment: "kubefox.io/environment",
   /** Which deployment or release of the platform an object belongs to. */
@@ -20,6 +25,8 @@ export const annotations = {
   ref: "kubefox.io/ref",
   /** sha256 of the desired object as rendered: a changed hash means Git changed. */
   desiredHash: "kubefox.io/desired-hash",
+  /** sha256 of a rendered Deployment's pod template, commit label left out: pods roll only when it changes. */
+  templateHash: "kubefox.io/template-hash",
 } as const;
 
 export const managedByValue = "kubefox-gitops";

@@ -9,6 +9,7 @@ import { verdict, type ApplyReason } from "../cluster/drift.js";
 import { mapBounded } from "../cluster/limit.js";
 import { KubefoxError, type ErrorCode } from "../errors.js";
 import { inApplyOrder } from "../render/order.js";
+import { keepCommitLabels } from "./commit-labels.js";
 import type { InventoryEntry, ObjectStatus } from "./status.js";
 
 export interface ApplyResult {
@@ -151,7 +152,7 @@ async function applyOne(
       ...(ref.namespace ? { namespace: ref.namespace } : {}),
     };
     if (v.action === "apply") {
-      await client.apply(obj);
+      cache.observe(await client.apply(keepCommitLabels(obj, live)));
       result.written.push({ entry, reason: v.reason });
     } else {
       result.unchanged++;

@@ -57,6 +57,11 @@ export function deploymentHealth(live: V1Deployment | undefined): Health {
   return { state: "Ready", replicas };
 }
 
+/** The commit whose pod template the Deployment runs (issue 11). */
+function podCommit(live: V1Deployment | undefined): string | undefined {
+  return live?.spec?.template?.metadata?.labels?.[labels.commit];
+}
+
 /** The health of every component whose Deployment is in `inventory`, from the watch cache. */
 export function componentHealth(
   cache: ManagedCache,
@@ -73,6 +78,7 @@ export function componentHealth(
         deployment: e.name,
         state: health.state,
         replicas: health.replicas,
+        ...(podCommit(live) ? { commit: podCommit(live) } : {}),
         ...(health.message ? { message: health.message } : {}),
       };
     });

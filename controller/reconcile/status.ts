@@ -35,6 +35,8 @@ export interface ComponentHealth {
   state: State;
   /** Ready replicas over desired, e.g. "2/2". */
   replicas: string;
+  /** The commit at which its pod template last changed: the commit its pods run. */
+  commit?: string;
   message?: string;
 }
 

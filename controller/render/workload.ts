@@ -5,14 +5,15 @@ import type {
   V1ConfigMap,
   V1Container,
   V1Deployment,
+  V1PodTemplateSpec,
   V1Probe,
   V1Service,
   V1Volume,
   V1VolumeMount,
 } from "@kubernetes/client-node";
 import type { Component, Probe } from "../../schemas/component.js";
-import { canonicalJson } from "../cluster/drift.js";
-import { annotations } from "../cluster/labels.js";
+import { canonicalJson, contentHash } from "../cluster/drift.js";
+import { annotations, labels } from "../cluster/labels.js";
 import type { ResolvedEnv } from "./env.js";
 import { objectName } from "./names.js";
 
@@ -59,30 +60,35 @@ export function deployment(ctx: WorkloadContext, c: Component, env: ResolvedEnv)
     ...(c.resources ? { resources: resources(c.resources) } : {}),
     ...(volumeMounts.length > 0 ? { volumeMounts } : {}),
   };
+  const template: V1PodTemplateSpec = {
+    metadata: {
+      labels: ctx.labels,
+      annotations: {
+        [annotations.ref]: ctx.ref,
+        // Pods roll when their variables change, as they would for an image.
+        "kubefox.io/config-hash": hash(canonicalJson(env.plain)),
+      },
+    },
+    spec: {
+      containers: [container],
+      ...(volumes.length > 0 ? { volumes } : {}),
+      ...(c.serviceAccountName ? { serviceAccountName: c.serviceAccountName } : {}),
+    },
+  };
+  const metadata = meta(ctx);
+  metadata.annotations[annotations.templateHash] = templateHash(template);
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: meta(ctx),
-    spec: {
-      replicas: c.replicas,
-      selector: { matchLabels: ctx.selector },
-      template: {
-        metadata: {
-          labels: ctx.labels,
-          annotations: {
-            [annotations.ref]: ctx.ref,
-            // Pods roll when their variables change, as they would for an image.
-            "kubefox.io/config-hash": hash(canonicalJson(env.plain)),
-          },
-        },
-        spec: {
-          containers: [container],
-          ...(volumes.length > 0 ? { volumes } : {}),
-          ...(c.serviceAccountName ? { serviceAccountName: c.serviceAccountName } : {}),
-        },
-      },
-    },
+    metadata,
+    spec: { replicas: c.replicas, selector: { matchLabels: ctx.selector }, template },
   };
+}
+
+/** What the pods run, without the commit they came from: equal hashes, no rollout. */
+export function templateHash(template: V1PodTemplateSpec): string {
+  const { [labels.commit]: _commit, ...rest } = template.metadata?.labels ?? {};
+  return contentHash({ ...template, metadata: { ...template.metadata, labels: rest } });
 }
 
 export function service(ctx: WorkloadContext, c: Component): V1Service | undefined {
@@ -111,7 +117,7 @@ function meta(ctx: WorkloadContext) {
     name: ctx.name,
     namespace: ctx.namespace,
     labels: ctx.labels,
-    annotations: { [annotations.ref]: ctx.ref },
+    annotations: { [annotations.ref]: ctx.ref } as Record<string, string>,
   };
 }
 

@@ -73,7 +73,10 @@ export function buildTopology(input: TopologyInput): Topology {
       .sort((a, b) => Number(b.revision ?? 0) - Number(a.revision ?? 0));
     const h = health.get(name);
     const ref = d.metadata?.annotations?.[topologyLabels.ref];
-    const commit = label(d, topologyLabels.commit);
+    // The commit its pods run: the pod template's, not when the Deployment last changed.
+    const commit =
+      d.spec?.template?.metadata?.labels?.[topologyLabels.commit] ??
+      label(d, topologyLabels.commit);
     const environment = label(d, topologyLabels.environment);
     const node: DeploymentNode = {
       name,

@@ -105,6 +105,8 @@ export interface ComponentHealth {
   deployment: string;
   state: State;
   replicas: string;
+  /** The commit at which its pod template last changed: the commit its pods run. */
+  commit?: string;
   message?: string;
 }
 
