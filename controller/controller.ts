@@ -10,7 +10,7 @@ import cron, { type ScheduledTask } from "node-cron";
 import { Bus } from "./bus.js";
 import { ClusterPool, type Cluster } from "./clusters.js";
 import { labels } from "./cluster/labels.js";
-import { describeError } from "./errors.js";
+import { describeError, errorCode } from "./errors.js";
 import { kubernetesLeaseStore, LeaderElector } from "./leader.js";
 import type { Logger } from "./log.js";
 import { Repository } from "./repository.js";
@@ -66,6 +66,7 @@ export class Controller {
         this.log.error("could not open repository", {
           repo: repo.location,
           error: describeError(err),
+          code: errorCode(err),
         });
         continue;
       }
