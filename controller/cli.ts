@@ -3,7 +3,7 @@
 import { validate } from "./commands/validate.js";
 import { render } from "./commands/render.js";
 import { run } from "./commands/run.js";
-import { describeError, KubefoxError } from "./errors.js";
+import { describeError, errorCode } from "./errors.js";
 
 const usage = `usage:
   kubefox-gitops run      --repo URL|PATH [--repo ...] [--branch NAME] [--kubeconfig FILE]
@@ -39,8 +39,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const code = err instanceof KubefoxError ? ` [${err.code}]` : "";
-    process.stderr.write(`kubefox-gitops:${code} ${describeError(err)}\n`);
+    process.stderr.write(`kubefox-gitops: [${errorCode(err)}] ${describeError(err)}\n`);
     process.exitCode = 2;
   },
 );

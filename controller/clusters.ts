@@ -1,6 +1,7 @@
 // One client and one watch cache per cluster (kubeconfig context), made on first
 // use. Platforms on different clusters share nothing, so one unreachable
-// cluster holds up only its own platforms.
+// cluster holds up only its own platforms. Every client asks the same write
+// guard (with leader election: "this replica holds the Lease").
 import { ClusterClient } from "./cluster/client.js";
 import { ManagedCache } from "./cluster/cache.js";
 import { loadConnection } from "./cluster/kubeconfig.js";
@@ -13,14 +14,18 @@ export interface Cluster {
   cache: ManagedCache;
 }
 
+export interface ClusterPoolOptions {
+  kubeconfig: string | undefined;
+  log: Logger;
+  /** Asked before every write of every client (ClusterClientOptions.mayWrite); default: always. */
+  mayWrite?: () => boolean;
+}
+
 export class ClusterPool {
   private readonly clusters = new Map<string, Cluster>();
   private readonly created: ((cluster: Cluster) => void)[] = [];
 
-  constructor(
-    private readonly kubeconfig: string | undefined,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly options: ClusterPoolOptions) {}
 
   /** Called for each cluster as it is first used (to route its watch events). */
   onCreate(listener: (cluster: Cluster) => void): void {
@@ -31,9 +36,10 @@ export class ClusterPool {
     const key = context ?? "";
     const known = this.clusters.get(key);
     if (known) return known;
-    const connection = loadConnection({ file: this.kubeconfig, context: key || undefined });
-    const log = this.log.with({ cluster: key || "(default)" });
-    const client = new ClusterClient(connection, { log });
+    const { kubeconfig, mayWrite } = this.options;
+    const connection = loadConnection({ file: kubeconfig, context: key || undefined });
+    const log = this.options.log.with({ cluster: key || "(default)" });
+    const client = new ClusterClient(connection, { log, mayWrite });
     const cluster = { context: key, client, cache: new ManagedCache(client, log) };
     this.clusters.set(key, cluster);
     for (const listener of this.created) listener(cluster);

@@ -2,15 +2,16 @@
 // (DESIGN §5): the poll schedule, changes to local repositories, webhooks (via
 // requestSync), and edits to managed objects seen by the watch caches. With
 // leader election on (issue 7), every replica reads Git and serves the API,
-// and only the holder of the Lease writes: every cluster client refuses writes
-// while this process does not lead (leader.ts), and a platform runner that may
-// not write reads the status the leader keeps in the cluster instead.
+// and only the holder of the Lease writes: every cluster client asks `leading`
+// before each write and refuses it while this process does not lead, and a
+// platform runner that may not write reads the status the leader keeps in the
+// cluster instead.
 import cron, { type ScheduledTask } from "node-cron";
 import { Bus } from "./bus.js";
 import { ClusterPool, type Cluster } from "./clusters.js";
 import { labels } from "./cluster/labels.js";
-import { describeError } from "./errors.js";
-import { guardWrites, kubernetesLeaseStore, LeaderElector } from "./leader.js";
+import { describeError, errorCode } from "./errors.js";
+import { kubernetesLeaseStore, LeaderElector } from "./leader.js";
 import type { Logger } from "./log.js";
 import { Repository } from "./repository.js";
 import type { Settings } from "./settings.js";
@@ -32,12 +33,15 @@ export class Controller {
     readonly settings: Settings,
     private readonly log: Logger,
   ) {
-    this.clusters = new ClusterPool(settings.kubeconfig, log);
+    this.clusters = new ClusterPool({
+      kubeconfig: settings.kubeconfig,
+      log,
+      mayWrite: () => this.leading,
+    });
     this.repositories = settings.repos.map(
       (r) => new Repository(r, settings, this.clusters, log, this.bus),
     );
     this.clusters.onCreate((cluster) => {
-      guardWrites(cluster.client, () => this.leading);
       cluster.cache.onChange((_type, obj) => {
         const platform = obj.metadata?.labels?.[labels.platform];
         if (platform) this.driftIn(platform);
@@ -62,6 +66,7 @@ export class Controller {
         this.log.error("could not open repository", {
           repo: repo.location,
           error: describeError(err),
+          code: errorCode(err),
         });
         continue;
       }

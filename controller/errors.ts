@@ -1,27 +1,43 @@
-// The errors kubefox-gitops reports. Each has a stable `code` and says whether
-// retrying can help (`retry`): transient failures are retried with backoff,
-// the rest wait for a new commit or a person. Messages say what is wrong and
-// where; they never carry a credential or a secret value.
+// The errors kubefox-gitops reports. As in isomorphic-git, each is one class
+// with a stable `code` and the data that says what and where (the ref, the
+// file and line, the objects); as in fastify, the codes form one catalogue that
+// the README documents in full (errors.test.ts checks both ways). Each error
+// also says whether trying again can help (`retry`): the loops that retry (a
+// cluster call, a Git fetch, a platform's sync) ask `retryable`. Messages say
+// what is wrong and where; they never carry a credential or a secret value.
 
-/** Every code the controller can report; the README lists each. */
-export type ErrorCode =
+/**
+ * Every code the controller can put in a status (`lastErrorCode`) or a log
+ * line (`code`). Add one here, to a class below and to the README's table.
+ */
+export const errorCodes = [
   /** A file in the repository breaks the schema or cannot be parsed. */
-  | "ValidationFailed"
+  "ValidationFailed",
   /** A ref does not resolve (no such branch or tag, ambiguous id, no matching semver tag). */
-  | "RefNotFound"
-  /** Fetching from the Git source failed (network, auth, corrupt pack). */
-  | "SourceUnavailable"
+  "RefNotFound",
+  /** Fetching or reading the Git source failed (network, auth, corrupt pack). */
+  "SourceUnavailable",
   /** A call to a cluster failed in a way that may pass (timeout, 5xx, connection refused). */
-  | "ClusterUnavailable"
+  "ClusterUnavailable",
+  /** The API server refused a call for good (forbidden, an invalid object, a kind it does not serve). */
+  "ClusterRejected",
   /** An object we want exists and is not ours: left alone. */
-  | "Conflict"
+  "Conflict",
   /** The platform's policy refuses what the repository asks (privileged, hostPath ...). */
-  | "PolicyViolation"
+  "PolicyViolation",
   /** A flag, environment variable or file given to the CLI is wrong. */
-  | "InvalidSettings"
+  "InvalidSettings",
   /** A release's pending version was not Available within its deadline; a new commit tries again. */
-  | "ActivationDeadlineExceeded";
+  "ActivationDeadlineExceeded",
+  /** A write refused because this replica does not hold the leader Lease (any more). */
+  "NotLeader",
+  /** Anything else: an error without a code of its own, which is a bug to report. */
+  "Internal",
+] as const;
 
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** Retry with backoff (the failure may pass by itself), or never (it waits for a new commit or a person). */
 export type Retry = "backoff" | "never";
 
 export abstract class KubefoxError extends Error {
@@ -30,6 +46,16 @@ export abstract class KubefoxError extends Error {
   override get name(): string {
     return this.constructor.name;
   }
+}
+
+/** The code of whatever was thrown: its own, or `Internal` for an error outside the catalogue. */
+export function errorCode(err: unknown): ErrorCode {
+  return err instanceof KubefoxError ? err.code : "Internal";
+}
+
+/** May trying again with backoff help? Only an error that says so: anything else is not retried. */
+export function retryable(err: unknown): boolean {
+  return err instanceof KubefoxError && err.retry === "backoff";
 }
 
 /** One problem in one file, with the position the YAML parser gave it (1-based). */
@@ -65,14 +91,18 @@ export class RefNotFoundError extends KubefoxError {
 
 export class SourceError extends KubefoxError {
   readonly code = "SourceUnavailable";
-  readonly retry = "backoff";
-  /** `url` must already be masked (see maskUrl): it goes into logs and status. */
+  readonly retry: Retry;
+  /**
+   * `url` must already be masked (see maskUrl): it goes into logs and status.
+   * `retry` is "never" when the server refused us for good (401, 403, 404).
+   */
   constructor(
     readonly url: string,
-    reason: string,
-    options?: { cause?: unknown },
+    readonly reason: string,
+    options?: { cause?: unknown; retry?: Retry },
   ) {
     super(`source ${url}: ${reason}`, options);
+    this.retry = options?.retry ?? "backoff";
   }
 }
 
@@ -81,9 +111,23 @@ export class ClusterUnavailableError extends KubefoxError {
   readonly retry = "backoff";
 }
 
+/** An object as a conflict names it. */
+export interface ObjectName {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** Objects we want that exist without our label: never changed or deleted (DESIGN §3). */
 export class ConflictError extends KubefoxError {
   readonly code = "Conflict";
   readonly retry = "never";
+  constructor(readonly objects: ObjectName[]) {
+    const names = objects.map((o) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`);
+    super(
+      `${names.join(", ")}: ${objects.length === 1 ? "exists" : "exist"} without the label app.kubernetes.io/managed-by=kubefox-gitops: left alone`,
+    );
+  }
 }
 
 export class PolicyError extends KubefoxError {
@@ -94,6 +138,22 @@ export class PolicyError extends KubefoxError {
 export class SettingsError extends KubefoxError {
   readonly code = "InvalidSettings";
   readonly retry = "never";
+}
+
+/** A release's pending version that was not Available in time; its ref must move to try again. */
+export class ActivationDeadlineError extends KubefoxError {
+  readonly code = "ActivationDeadlineExceeded";
+  readonly retry = "never";
+}
+
+/** A write refused because this process does not hold the leader Lease (any more). */
+export class NotLeaderError extends KubefoxError {
+  readonly code = "NotLeader";
+  readonly retry = "never";
+  /** `what`: the write refused, as `apply ConfigMap ns/name`. */
+  constructor(readonly what: string) {
+    super(`${what}: not the leader`);
+  }
 }
 
 /** A message fit for a log or a status field, whatever was thrown. */

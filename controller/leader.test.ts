@@ -1,21 +1,14 @@
 // The election's rules, with a Lease kept in memory and a fake clock, so that
 // seconds of lease time run in microseconds. The same code against a real API
 // server: test/leader/.
-import http from "node:http";
 import os from "node:os";
-import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ClusterClient } from "./cluster/client.js";
 import { SettingsError } from "./errors.js";
-import { plainConnection } from "./cluster/kubeconfig.test-support.js";
 import { createLogger } from "./log.js";
 import { parseSettings } from "./settings.js";
 import {
-  guardWrites,
   LeaderElector,
-  mayWrite,
   microTime,
-  NotLeaderError,
   type LeaseRecord,
   type LeaseStore,
   type StoredLease,
@@ -239,34 +232,6 @@ describe("LeaderElector", () => {
 describe("microTime", () => {
   it("writes the API's MicroTime: six fraction digits", () => {
     expect(microTime(Date.UTC(2025, 0, 2, 3, 4, 5, 678))).toBe("2025-01-02T03:04:05.678000Z");
-  });
-});
-
-describe("guardWrites", () => {
-  it("refuses apply, create and delete while mayWrite says no, and lets them through when it says yes", async () => {
-    // An endpoint that refuses everything at once (403 is not retried), to see a call go out.
-    const server = http.createServer((_req, res) =>
-      res
-        .writeHead(403, { "content-type": "application/json" })
-        .end('{"kind":"Status","message":"forbidden here"}'),
-    );
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as AddressInfo).port;
-    const client = new ClusterClient(plainConnection(`http://127.0.0.1:${port}`), { log });
-    let allowed = false;
-    guardWrites(client, () => allowed);
-    const obj = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "y" } };
-    const ref = { apiVersion: "v1", kind: "ConfigMap", name: "x", namespace: "y" };
-    await expect(client.apply(obj)).rejects.toBeInstanceOf(NotLeaderError);
-    await expect(client.createIfMissing(obj)).rejects.toThrow("create ConfigMap x: not the leader");
-    await expect(client.delete(ref)).rejects.toBeInstanceOf(NotLeaderError);
-    expect(client.writes).toBe(0);
-    expect(mayWrite(client)).toBe(false);
-    allowed = true;
-    expect(mayWrite(client)).toBe(true);
-    await expect(client.apply(obj)).rejects.toThrow(/403|forbidden/);
-    expect(client.writes).toBe(1);
-    server.close();
   });
 });
 

@@ -6,17 +6,16 @@
 // the renew deadline, which is shorter than the lease duration, so the old
 // leader has stopped writing before anyone else may start.
 //
-// Every write to a cluster passes `guardWrites`, which asks `leading` at the
-// moment of the write. `leading` is a clock check (the last renewal was sent
-// less than the renew deadline ago), not a flag a stalled loop might leave
-// set: losing the Lease stops writes at once, even in the middle of a sync.
+// Every cluster client asks `leading` before each write (the controller hands
+// it to the ClusterPool as the clients' `mayWrite`, see cluster/client.ts).
+// `leading` is a clock check (the last renewal was sent less than the renew
+// deadline ago), not a flag a stalled loop might leave set: losing the Lease
+// stops writes at once, even in the middle of a sync.
 //
 // The Lease is the controller's own bookkeeping in its own namespace, not a
-// managed object, so it has its own small client: no retries with backoff
-// (a renewal that is late is worth nothing) and not counted as a sync's write.
-import type { KubernetesObject } from "@kubernetes/client-node";
-import type { ClusterClient } from "./cluster/client.js";
-import { KubeApiError } from "./cluster/http.js";
+// managed object: the client's Lease calls are never guarded, retried with
+// backoff (a renewal that is late is worth nothing) or counted as a sync's write.
+import type { ClusterClient, LeaseSpec } from "./cluster/client.js";
 import { describeError } from "./errors.js";
 import type { Logger } from "./log.js";
 
@@ -61,12 +60,6 @@ export interface ElectorOptions {
 }
 
 const monotonic = () => performance.timeOrigin + performance.now();
-
-/** A write refused because this process does not hold the Lease (any more). */
-export class NotLeaderError extends Error {
-  readonly code = "NotLeader";
-  override readonly name = "NotLeaderError";
-}
 
 /** The API's MicroTime format: `2025-01-02T03:04:05.678000Z`. */
 export function microTime(ms: number): string {
@@ -269,64 +262,24 @@ export class LeaderElector {
 
 // --- the Lease in a cluster ---------------------------------------------------
 
-/** Per-call bound: a call still pending after this is worth nothing to the election. */
-const callTimeoutMs = 5000;
-
 export function kubernetesLeaseStore(
   client: ClusterClient,
   namespace: string,
   name: string,
 ): LeaseStore {
-  const collection = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
-  const path = `${collection}/${encodeURIComponent(name)}`;
-  const status = (err: unknown) => (err instanceof KubeApiError ? err.code : undefined);
-  // MicroTime fields go out as the strings the API expects.
-  const body = (record: LeaseRecord, resourceVersion?: string) => ({
-    apiVersion: "coordination.k8s.io/v1",
-    kind: "Lease",
-    metadata: { name, namespace, ...(resourceVersion ? { resourceVersion } : {}) },
-    spec: record,
-  });
-  const options = { timeoutMs: callTimeoutMs };
   return {
     where: `${namespace}/${name}`,
     async get() {
-      try {
-        const lease = await client.http.request<StoredLeaseObject>("GET", path, options);
-        return { record: toRecord(lease), resourceVersion: lease.metadata?.resourceVersion ?? "" };
-      } catch (err) {
-        if (status(err) === 404) return undefined;
-        throw err;
-      }
+      const lease = await client.getLease(namespace, name);
+      return lease && { record: toRecord(lease.spec), resourceVersion: lease.resourceVersion };
     },
-    async create(record) {
-      try {
-        await client.http.request("POST", collection, { ...options, body: body(record) });
-        return true;
-      } catch (err) {
-        if (status(err) === 409) return false;
-        throw err;
-      }
-    },
-    async update(record, resourceVersion) {
-      try {
-        await client.http.request("PUT", path, { ...options, body: body(record, resourceVersion) });
-        return true;
-      } catch (err) {
-        if (status(err) === 409) return false;
-        throw err;
-      }
-    },
+    create: (record) => client.createLease(namespace, name, record),
+    update: (record, resourceVersion) =>
+      client.updateLease(namespace, name, record, resourceVersion),
   };
 }
 
-interface StoredLeaseObject {
-  metadata?: { resourceVersion?: string };
-  spec?: Partial<LeaseRecord>;
-}
-
-function toRecord(lease: StoredLeaseObject): LeaseRecord {
-  const spec = lease.spec ?? {};
+function toRecord(spec: LeaseSpec): LeaseRecord {
   return {
     holderIdentity: spec.holderIdentity ?? "",
     leaseDurationSeconds: spec.leaseDurationSeconds ?? 0,
@@ -336,33 +289,10 @@ function toRecord(lease: StoredLeaseObject): LeaseRecord {
   };
 }
 
-// --- the write guard ----------------------------------------------------------
-
-const guards = new WeakMap<ClusterClient, () => boolean>();
-
 /**
- * Makes every write of `client` (apply, create, delete) ask `mayWrite` first
- * and fail with NotLeaderError when it says no. Reads are never refused.
+ * May this process write through `client` now?
+ * @deprecated Ask `client.mayWrite()`; kept until platform-runner.ts does (issue 12).
  */
-export function guardWrites(client: ClusterClient, mayWrite: () => boolean): void {
-  if (guards.has(client)) return;
-  guards.set(client, mayWrite);
-  const refuse = (what: string, obj: KubernetesObject | { kind?: string; name?: string }) => {
-    const name = "metadata" in obj ? obj.metadata?.name : (obj as { name?: string }).name;
-    return new NotLeaderError(`${what} ${obj.kind ?? ""} ${name ?? ""}: not the leader`);
-  };
-  const { apply, createIfMissing, delete: remove } = client;
-  client.apply = function <T extends KubernetesObject>(obj: T): Promise<T> {
-    if (!mayWrite()) return Promise.reject(refuse("apply", obj));
-    return apply.call(client, obj) as Promise<T>;
-  };
-  client.createIfMissing = (obj) =>
-    mayWrite() ? createIfMissing.call(client, obj) : Promise.reject(refuse("create", obj));
-  client.delete = (ref) =>
-    mayWrite() ? remove.call(client, ref) : Promise.reject(refuse("delete", ref));
-}
-
-/** May this process write through `client` now? (True for a client without a guard.) */
 export function mayWrite(client: ClusterClient): boolean {
-  return guards.get(client)?.() ?? true;
+  return client.mayWrite();
 }

@@ -5,7 +5,7 @@
 // not do is recorded in status and makes the later steps more careful, never
 // more destructive: after a fetch error or with an invalid control branch,
 // nothing is pruned.
-import { describeError } from "./errors.js";
+import { describeError, errorCode } from "./errors.js";
 import type { Logger } from "./log.js";
 import type { Bus } from "./bus.js";
 import type { ClusterPool } from "./clusters.js";
@@ -113,7 +113,10 @@ export class Repository {
       } catch (err) {
         error = describeError(err);
         allowPrune = false;
-        this.log.warn("fetch failed; keeping the last good state", { error });
+        this.log.warn("fetch failed; keeping the last good state", {
+          error,
+          code: errorCode(err),
+        });
         this.bus.emit("fetch", {
           repo: this.location,
           ms: Date.now() - fetchStarted,

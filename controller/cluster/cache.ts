@@ -160,7 +160,7 @@ class Informer {
       } catch (err) {
         if (this.abort.signal.aborted) return;
         mustList = true;
-        if (err instanceof GoneError || (err instanceof KubeApiError && err.code === 410)) {
+        if (err instanceof KubeApiError && err.statusCode === 410) {
           // The resourceVersion is too old to resume from: list again at once.
           continue;
         }
@@ -176,7 +176,6 @@ class Informer {
   private handle(event: WatchEvent): void {
     if (event.type === "ERROR") {
       const status = event.object as ApiStatus;
-      if (status.code === 410) throw new GoneError();
       throw new KubeApiError(status.code ?? 500, status, `watch ${this.path}`);
     }
     const obj = event.object as KubernetesObject;
@@ -228,11 +227,6 @@ class Informer {
   private typed(obj: KubernetesObject): KubernetesObject {
     return trimmed({ ...obj, apiVersion: this.apiVersion, kind: this.kind });
   }
-}
-
-/** The watch's resourceVersion is gone from the server's history: list again. */
-class GoneError extends Error {
-  override readonly name = "GoneError";
 }
 
 /**

@@ -1,8 +1,9 @@
 // The one module that talks to a cluster's API server. Every read and write goes
-// through here, so retries, the bound on parallel calls and the count of writes
-// live in one place. Writes use server-side apply with our field manager.
+// through here, so retries, the bound on parallel calls, the count of writes
+// and the leader's write guard live in one place. Writes use server-side apply
+// with our field manager.
 import type { KubernetesObject } from "@kubernetes/client-node";
-import { ClusterUnavailableError, describeError } from "../errors.js";
+import { ClusterUnavailableError, describeError, NotLeaderError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { KubeApiError, KubeHttp, type WatchEvent } from "./http.js";
 import type { Connection } from "./kubeconfig.js";
@@ -44,12 +45,33 @@ export interface ClusterClientOptions {
   timeoutMs?: number;
   /** Backoff of a failing call (defaults in retry.ts: 6 attempts from 200 ms); tests shorten it. */
   retry?: Pick<RetryOptions, "attempts" | "baseMs" | "maxMs">;
+  /**
+   * May this process write now? Asked when a write (apply, create, delete) is
+   * called and again right before each of its attempts goes out, so a write
+   * that waited (for a free slot, a retry, a process frozen and woken) never
+   * goes out after the answer turned to no. No: the write fails with
+   * NotLeaderError. Leader election passes "I hold the Lease" (issue 7);
+   * without a guard every write may go. Reads are never refused.
+   */
+  mayWrite?: () => boolean;
 }
+
+/** A coordination.k8s.io/v1 Lease's spec, as the API keeps it (MicroTime fields are strings). */
+export interface LeaseSpec {
+  holderIdentity?: string;
+  leaseDurationSeconds?: number;
+  acquireTime?: string;
+  renewTime?: string;
+  leaseTransitions?: number;
+}
+
+/** Per-call bound of a Lease call: one still pending after this is worth nothing to the election. */
+const leaseTimeoutMs = 5000;
 
 export class ClusterClient {
   /** Writes sent (apply, create, delete), for metrics and the no-op tests. */
   writes = 0;
-  readonly http: KubeHttp;
+  private readonly http: KubeHttp;
   private readonly run: <T>(task: () => Promise<T>) => Promise<T>;
   /** Discovery, per group-version: kind → resource (a promise, so concurrent callers share one request). */
   private readonly discovered = new Map<string, Promise<Map<string, ResourceInfo> | undefined>>();
@@ -67,12 +89,19 @@ export class ClusterClient {
     return this.connection.server;
   }
 
+  /** May this process write through this client now? (Always, without a guard.) */
+  mayWrite(): boolean {
+    return this.options.mayWrite?.() ?? true;
+  }
+
   /** Server-side apply, forcing ownership of the fields we set. */
   async apply<T extends KubernetesObject>(obj: T): Promise<T> {
+    const what = `apply ${describe(obj)}`;
+    this.guard(what);
     this.writes++;
     // Paths are resolved before taking a slot: discovery takes one of its own.
     const path = await this.objectPath(refOf(obj));
-    return this.call(`apply ${describe(obj)}`, () =>
+    return this.write(what, () =>
       this.http.request<T>("PATCH", path, {
         query: { fieldManager, force: true },
         body: obj,
@@ -83,10 +112,12 @@ export class ClusterClient {
 
   /** Creates the object unless it exists; returns whether it was created. */
   async createIfMissing(obj: KubernetesObject): Promise<boolean> {
+    const what = `create ${describe(obj)}`;
+    this.guard(what);
     this.writes++;
     try {
       const path = await this.collectionPathOf(refOf(obj));
-      await this.call(`create ${describe(obj)}`, () =>
+      await this.write(what, () =>
         this.http.request("POST", path, {
           query: { fieldManager },
           body: obj,
@@ -94,7 +125,7 @@ export class ClusterClient {
       );
       return true;
     } catch (err) {
-      if (err instanceof KubeApiError && err.code === 409) return false;
+      if (err instanceof KubeApiError && err.statusCode === 409) return false;
       throw err;
     }
   }
@@ -106,7 +137,7 @@ export class ClusterClient {
         this.http.request<KubernetesObject>("GET", path),
       );
     } catch (err) {
-      if (err instanceof KubeApiError && err.code === 404) return undefined;
+      if (err instanceof KubeApiError && err.statusCode === 404) return undefined;
       throw err;
     }
   }
@@ -133,17 +164,19 @@ export class ClusterClient {
 
   /** Deletes the object (background propagation); false when it was already gone. */
   async delete(ref: ObjectRef): Promise<boolean> {
+    const what = `delete ${describe(ref)}`;
+    this.guard(what);
     this.writes++;
     try {
       const path = await this.objectPath(ref);
-      await this.call(`delete ${describe(ref)}`, () =>
+      await this.write(what, () =>
         this.http.request("DELETE", path, {
           body: { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background" },
         }),
       );
       return true;
     } catch (err) {
-      if (err instanceof KubeApiError && err.code === 404) return false;
+      if (err instanceof KubeApiError && err.statusCode === 404) return false;
       throw err;
     }
   }
@@ -184,9 +217,74 @@ export class ClusterClient {
     return info && pathOf(apiVersion, info, namespace);
   }
 
+  // The leader Lease: leader election's own bookkeeping in the controller's
+  // namespace, not a managed object. Never refused by the write guard (taking
+  // the Lease is how a replica comes to write), not counted as a sync's write,
+  // not queued behind applies, and not retried: a renewal that is late is
+  // worth nothing, and the elector's next round tries again.
+
+  /** The Lease's spec and resourceVersion; undefined when there is none. */
+  async getLease(
+    namespace: string,
+    name: string,
+  ): Promise<{ spec: LeaseSpec; resourceVersion: string } | undefined> {
+    try {
+      const lease = await this.http.request<{
+        metadata?: { resourceVersion?: string };
+        spec?: LeaseSpec;
+      }>("GET", leasePath(namespace, name), { timeoutMs: leaseTimeoutMs });
+      return { spec: lease.spec ?? {}, resourceVersion: lease.metadata?.resourceVersion ?? "" };
+    } catch (err) {
+      if (err instanceof KubeApiError && err.statusCode === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Creates the Lease; false when someone else created it first. */
+  createLease(namespace: string, name: string, spec: LeaseSpec): Promise<boolean> {
+    return this.leaseWrite("POST", leasePath(namespace), leaseBody(namespace, name, spec));
+  }
+
+  /** Replaces the Lease's spec; false when it changed since `resourceVersion` (optimistic concurrency). */
+  updateLease(
+    namespace: string,
+    name: string,
+    spec: LeaseSpec,
+    resourceVersion: string,
+  ): Promise<boolean> {
+    return this.leaseWrite(
+      "PUT",
+      leasePath(namespace, name),
+      leaseBody(namespace, name, spec, resourceVersion),
+    );
+  }
+
   /** Forgets idle connections (at shutdown). */
   close(): void {
     this.http.close();
+  }
+
+  private async leaseWrite(method: string, path: string, body: object): Promise<boolean> {
+    try {
+      await this.http.request(method, path, { body, timeoutMs: leaseTimeoutMs });
+      return true;
+    } catch (err) {
+      if (err instanceof KubeApiError && err.statusCode === 409) return false;
+      throw err;
+    }
+  }
+
+  /** Refuses a write while this process may not write (see ClusterClientOptions.mayWrite). */
+  private guard(what: string): void {
+    if (!this.mayWrite()) throw new NotLeaderError(what);
+  }
+
+  /** A write call: guarded again right before each attempt goes out. */
+  private write<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return this.call(what, async () => {
+      this.guard(what);
+      return fn();
+    });
   }
 
   private async discover(apiVersion: string): Promise<Map<string, ResourceInfo> | undefined> {
@@ -205,7 +303,7 @@ export class ClusterClient {
       }
       return kinds;
     } catch (err) {
-      if (err instanceof KubeApiError && err.code === 404) return undefined;
+      if (err instanceof KubeApiError && err.statusCode === 404) return undefined;
       throw err;
     }
   }
@@ -288,6 +386,21 @@ function groupVersionPath(apiVersion: string): string {
   return apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }
 
+/** The Leases of `namespace`, or one of them. */
+function leasePath(namespace: string, name?: string): string {
+  const collection = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
+  return name === undefined ? collection : `${collection}/${encodeURIComponent(name)}`;
+}
+
+function leaseBody(namespace: string, name: string, spec: LeaseSpec, resourceVersion?: string) {
+  return {
+    apiVersion: "coordination.k8s.io/v1",
+    kind: "Lease",
+    metadata: { name, namespace, ...(resourceVersion ? { resourceVersion } : {}) },
+    spec,
+  };
+}
+
 /** A collection's path: in `namespace` when the kind is namespaced and one is given. */
 function pathOf(apiVersion: string, info: ResourceInfo, namespace?: string): string {
   const base = groupVersionPath(apiVersion);
@@ -318,6 +431,6 @@ function describe(obj: KubernetesObject | ObjectRef): string {
 
 /** The API server's own message of a failed call (its Status), or the error's. */
 export function apiMessage(err: unknown): string {
-  if (err instanceof KubeApiError) return `${err.code} ${err.status?.message ?? ""}`.trim();
+  if (err instanceof KubeApiError) return `${err.statusCode} ${err.status?.message ?? ""}`.trim();
   return describeError(err);
 }

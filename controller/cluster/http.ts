@@ -5,6 +5,7 @@
 // discovery and watch, which are plain HTTP.
 import http from "node:http";
 import https from "node:https";
+import { KubefoxError, type Retry } from "../errors.js";
 import type { Connection } from "./kubeconfig.js";
 
 /** The API server's Status object, as it answers a failed request. */
@@ -15,17 +16,25 @@ export interface ApiStatus {
   message?: string;
 }
 
-/** A request the API server answered with an error status (4xx, 5xx). */
-export class KubeApiError extends Error {
-  override readonly name = "KubeApiError";
+/**
+ * A request the API server answered with an error status (4xx, 5xx). Too
+ * many requests (429) and server errors (5xx) may pass and are retried; the
+ * rest (forbidden, invalid, not found, conflict) will not.
+ */
+export class KubeApiError extends KubefoxError {
+  readonly code = "ClusterRejected";
+  readonly retry: Retry;
 
   constructor(
     /** The HTTP status code. */
-    readonly code: number,
+    readonly statusCode: number,
     readonly status: ApiStatus | undefined,
     what: string,
   ) {
-    super(`${what}: ${code} ${status?.message ?? status?.reason ?? http.STATUS_CODES[code] ?? ""}`);
+    super(
+      `${what}: ${statusCode} ${status?.message ?? status?.reason ?? http.STATUS_CODES[statusCode] ?? ""}`,
+    );
+    this.retry = statusCode === 429 || statusCode >= 500 ? "backoff" : "never";
   }
 }
 

@@ -136,7 +136,7 @@ class Entry {
     try {
       return readFileSync(file);
     } catch (err) {
-      throw this.error(key, `cannot read ${file}: ${errorCode(err)}`);
+      throw this.error(key, `cannot read ${file}: ${errnoOf(err)}`);
     }
   }
 
@@ -205,11 +205,11 @@ function readKubeconfig(file: string, mayBeMissing: boolean): string | undefined
   try {
     return readFileSync(file, "utf8");
   } catch (err) {
-    if (errorCode(err) === "ENOENT") {
+    if (errnoOf(err) === "ENOENT") {
       if (mayBeMissing) return undefined;
       throw new SettingsError(`kubeconfig ${file}: the file does not exist`);
     }
-    throw new SettingsError(`kubeconfig ${file}: cannot read: ${errorCode(err)}`);
+    throw new SettingsError(`kubeconfig ${file}: cannot read: ${errnoOf(err)}`);
   }
 }
 
@@ -458,7 +458,7 @@ class TokenFile implements Authorization {
     try {
       text = readFileSync(this.file, "utf8");
     } catch (err) {
-      throw new SettingsError(`${this.where}: cannot read ${this.file}: ${errorCode(err)}`);
+      throw new SettingsError(`${this.where}: cannot read ${this.file}: ${errnoOf(err)}`);
     }
     const token = text.trim();
     if (token === "") throw new SettingsError(`${this.where}: ${this.file} is empty`);
@@ -476,7 +476,7 @@ function inCluster(host: string, port: string, dir: string): Connection {
   try {
     ca = readFileSync(caFile);
   } catch (err) {
-    throw new SettingsError(`${where}: cannot read ${caFile}: ${errorCode(err)}`);
+    throw new SettingsError(`${where}: cannot read ${caFile}: ${errnoOf(err)}`);
   }
   const auth = new TokenFile(path.join(dir, "token"), where);
   let namespace: string | undefined;
@@ -535,6 +535,6 @@ function names(entries: Map<string, Entry>): string {
 }
 
 /** An fs error's code (ENOENT, EACCES ...), which, unlike its message, says no more than needed. */
-function errorCode(err: unknown): string {
+function errnoOf(err: unknown): string {
   return (err as NodeJS.ErrnoException).code ?? describeError(err);
 }

@@ -1,6 +1,7 @@
 // Retries with exponential backoff and jitter for the failures that may pass:
-// connection refused or reset, timeouts, 429 and 5xx. Everything else fails at once.
-import { KubeApiError } from "./http.js";
+// connection refused or reset, timeouts, and the errors that say so themselves
+// (a KubeApiError for 429 or 5xx). Everything else fails at once.
+import { KubefoxError } from "../errors.js";
 
 export interface RetryOptions {
   attempts?: number;
@@ -22,7 +23,9 @@ const transientCodes = new Set([
 ]);
 
 export function isTransient(err: unknown): boolean {
-  if (err instanceof KubeApiError) return err.code === 429 || err.code >= 500;
+  // Our own errors know (a refused write of a replica that lost the Lease does not pass).
+  if (err instanceof KubefoxError) return err.retry === "backoff";
+  // The rest are Node's: a socket or a timeout.
   const e = err as {
     code?: string;
     type?: string;

@@ -10,7 +10,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { stringify } from "yaml";
-import { describeError, formatProblem, type Problem } from "../errors.js";
+import { describeError, formatProblem, SettingsError, type Problem } from "../errors.js";
 import { FsTree } from "../model/fs-tree.js";
 import { loadControl } from "../model/load-control.js";
 import { loadSystem } from "../model/load-system.js";
@@ -43,8 +43,9 @@ export async function render(args: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    if (!values.platform) throw new Error("--platform is required");
-    if (positionals.length > 1) throw new Error(`one DIR at most, got ${positionals.length}`);
+    if (!values.platform) throw new SettingsError("--platform is required");
+    if (positionals.length > 1)
+      throw new SettingsError(`one DIR at most, got ${positionals.length}`);
     dir = positionals[0] ?? ".";
     platformName = values.platform;
     onlyRef = values.ref;

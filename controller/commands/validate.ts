@@ -3,7 +3,7 @@
 // 2 when it could not run.
 import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { describeError, formatProblem } from "../errors.js";
+import { describeError, formatProblem, SettingsError } from "../errors.js";
 import { FsTree } from "../model/fs-tree.js";
 import { validateTree, type TreeReport } from "../model/validate-tree.js";
 
@@ -26,7 +26,8 @@ export async function validate(args: string[]): Promise<number> {
       process.stdout.write(`${usage}\n`);
       return 0;
     }
-    if (positionals.length > 1) throw new Error(`one DIR at most, got ${positionals.length}`);
+    if (positionals.length > 1)
+      throw new SettingsError(`one DIR at most, got ${positionals.length}`);
     dir = positionals[0] ?? ".";
   } catch (err) {
     return fail(`${describeError(err)}\n${usage}`);

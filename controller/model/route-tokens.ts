@@ -1,6 +1,7 @@
 // The tokens of a route rule: matcher names, quoted values (backticks or
 // double quotes, no escapes), parentheses, commas, `&&` and `!`. `||` is
 // refused here already, with the reason.
+import { KubefoxError } from "../errors.js";
 
 export type Token =
   | { type: "word"; value: string; at: number }
@@ -11,7 +12,9 @@ export type Token =
  * How the rule reader stops at the first mistake. It never leaves parseRouteRule,
  * which turns it into a result with the message and offset.
  */
-export class RuleError extends Error {
+export class RuleError extends KubefoxError {
+  readonly code = "ValidationFailed";
+  readonly retry = "never";
   constructor(
     message: string,
     readonly offset: number,

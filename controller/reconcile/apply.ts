@@ -7,7 +7,7 @@ import { apiMessage, refOf, type ClusterClient } from "../cluster/client.js";
 import type { ManagedCache } from "../cluster/cache.js";
 import { verdict, type ApplyReason } from "../cluster/drift.js";
 import { mapBounded } from "../cluster/limit.js";
-import { KubefoxError, type ErrorCode } from "../errors.js";
+import { errorCode, type ErrorCode } from "../errors.js";
 import { inApplyOrder } from "../render/order.js";
 import { keepCommitLabels } from "./commit-labels.js";
 import type { InventoryEntry, ObjectStatus } from "./status.js";
@@ -17,7 +17,7 @@ export interface ApplyResult {
   written: { entry: InventoryEntry; reason: ApplyReason }[];
   unchanged: number;
   conflicts: ObjectStatus[];
-  /** Objects whose write failed; `code` when the error had one (ClusterUnavailable: retried). */
+  /** Objects whose write failed, with the error's code (ClusterUnavailable: retried). */
   errors: (ObjectStatus & { code?: ErrorCode })[];
   /** Everything of the desired set that is ours in the cluster now. */
   inventory: InventoryEntry[];
@@ -161,7 +161,7 @@ async function applyOne(
   } catch (err) {
     result.errors.push({
       ...status(apiMessage(err)),
-      ...(err instanceof KubefoxError ? { code: err.code } : {}),
+      code: errorCode(err),
     });
   }
 }

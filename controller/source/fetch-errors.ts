@@ -1,13 +1,29 @@
 // What a failed fetch means for a person reading a status field, and whether
 // trying again can help. Messages never quote the server's body or our
 // request, so nothing of the credentials can travel in them.
-import { describeError } from "../errors.js";
+import { describeError, SourceError } from "../errors.js";
 import { CorruptObjectError } from "./git/delta.js";
 import { ProtocolError } from "./git/pkt-line.js";
 import { HttpTimeoutError } from "./http.js";
 
+/**
+ * A failed fetch as the SourceError a status shows: the reason in words
+ * (`redact` takes out anything of the credentials), retried unless the server
+ * refuses us or has no such repository. No `cause`: it may quote our request.
+ */
+export function fetchError(
+  label: string,
+  err: unknown,
+  hadCredentials: boolean,
+  redact: (text: string) => string,
+): SourceError {
+  return new SourceError(label, redact(reasonFor(err, hadCredentials)), {
+    retry: isPermanent(err) ? "never" : "backoff",
+  });
+}
+
 /** Failures retrying cannot fix: the server refuses us or has no such repository. */
-export function isPermanent(err: unknown): boolean {
+function isPermanent(err: unknown): boolean {
   const status = httpStatus(err);
   return (
     status === 401 ||
@@ -18,7 +34,7 @@ export function isPermanent(err: unknown): boolean {
 }
 
 /** What went wrong, in words for a status field. */
-export function reasonFor(err: unknown, hadCredentials: boolean): string {
+function reasonFor(err: unknown, hadCredentials: boolean): string {
   const status = httpStatus(err);
   if (status === 401) {
     return hadCredentials

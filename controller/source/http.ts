@@ -5,9 +5,12 @@
 import http from "node:http";
 import https from "node:https";
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from "isomorphic-git";
+import { KubefoxError } from "../errors.js";
 
-export class HttpTimeoutError extends Error {
-  override readonly name = "HttpTimeoutError";
+/** The Git server sent nothing for the timeout: retried, it may answer. */
+export class HttpTimeoutError extends KubefoxError {
+  readonly code = "SourceUnavailable";
+  readonly retry = "backoff";
 }
 
 export const USER_AGENT = "git/kubefox-gitops";

@@ -8,7 +8,7 @@ import { describeError, maskUrl, SourceError } from "../errors.js";
 import { authorizationHeader, splitUrlCredentials, type GitCredentials } from "./credentials.js";
 import { prepareClone } from "./clone-dir.js";
 import { fetchAll, type FetchResult } from "./fetch.js";
-import { isPermanent, reasonFor } from "./fetch-errors.js";
+import { fetchError } from "./fetch-errors.js";
 import { writeFileAtomic } from "./git/atomic-write.js";
 import { ObjectStore } from "./git/object-store.js";
 import { formatPackedRefs, parsePackedRefs, type PackedRef } from "./git/packed-refs.js";
@@ -147,25 +147,21 @@ class UrlSource implements GitSource {
       gitdir: this.gitdir,
       objects: this.objects,
     };
-    try {
-      return await withRetry(
-        () => fetchAll(target, haves, everything),
-        this.options.retry ?? defaultRetryPolicy,
-        isPermanent,
-        (err, attempt, delayMs) =>
-          this.options.log?.({
-            level: "warn",
-            msg: `fetch failed, retrying in ${delayMs} ms: ${this.redact(reasonFor(err, this.authorization !== undefined))}`,
-            source: this.label,
-            attempt,
-          }),
-      );
-    } catch (err) {
-      throw new SourceError(
-        this.label,
-        this.redact(reasonFor(err, this.authorization !== undefined)),
-      );
-    }
+    const hadCredentials = this.authorization !== undefined;
+    return withRetry(
+      () =>
+        fetchAll(target, haves, everything).catch((err: unknown) => {
+          throw fetchError(this.label, err, hadCredentials, (text) => this.redact(text));
+        }),
+      this.options.retry ?? defaultRetryPolicy,
+      (err, attempt, delayMs) =>
+        this.options.log?.({
+          level: "warn",
+          msg: `fetch failed, retrying in ${delayMs} ms: ${(err as SourceError).reason}`,
+          source: this.label,
+          attempt,
+        }),
+    );
   }
 
   /** Writes the fetched refs in one step: HEAD, then packed-refs, the file that holds them all. */

@@ -104,7 +104,7 @@ describe("the controller's cluster client", () => {
       })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KubeApiError);
-    expect((err as KubeApiError).code).toBe(422);
+    expect((err as KubeApiError).statusCode).toBe(422);
     expect((err as Error).message).toMatch(/spec\.selector: Required value/);
   });
 

@@ -1,13 +1,14 @@
 // What a URL source does when the server misbehaves: every failure is a
 // SourceError with a message a person can act on, retried with backoff a
-// bounded number of times, and the last good refs and objects stay usable.
+// bounded number of times (unless the server refuses us or has no such
+// repository: that says retry "never"), and the last good refs and objects stay usable.
 // Credentials never show: not in messages, logs, labels or files on disk.
 import { randomBytes } from "node:crypto";
 import { readdir, readFile, rm } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { SourceError } from "../../controller/errors.js";
+import { SourceError, type Retry } from "../../controller/errors.js";
 import { openUrlSource, type UrlSourceOptions } from "../../controller/source/url-source.js";
 import type { GitSource } from "../../controller/source/types.js";
 import { startGitServer, type GitServer } from "../../hack/git/server.js";
@@ -38,14 +39,14 @@ async function faultyServer(): Promise<GitServer> {
   return server;
 }
 
-async function failure(p: Promise<unknown>): Promise<SourceError> {
+async function failure(p: Promise<unknown>, retry: Retry = "backoff"): Promise<SourceError> {
   const err = await p.then(
     () => undefined,
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(SourceError);
   expect((err as SourceError).code).toBe("SourceUnavailable");
-  expect((err as SourceError).retry).toBe("backoff");
+  expect((err as SourceError).retry).toBe(retry);
   return err as SourceError;
 }
 
@@ -136,15 +137,17 @@ describe("a URL source when things go wrong", () => {
       "a closed port",
       closedPortUrl,
       /cannot reach the server: connect ECONNREFUSED 127\.0\.0\.1:\d+$/,
+      "backoff",
     ],
     [
       "a missing repository",
       async () => `${inject("gitUrl")}/no-such-repo.git`,
       /no repository at this URL \(HTTP 404\)$/,
+      "never",
     ],
-  ])("says so for %s", async (_what, url, message) => {
+  ] as const)("says so for %s", async (_what, url, message, retry) => {
     const { source } = await open({ url: await url() });
-    expect((await failure(source.sync())).message).toMatch(message);
+    expect((await failure(source.sync(), retry)).message).toMatch(message);
   });
 
   it("reports a repository with a missing object on the server as a source error, keeping the last good state", async () => {
@@ -200,7 +203,8 @@ describe("credentials", () => {
     for (const options of cases) {
       const { source } = await open({ ...options, log: (e) => logs.push(e) });
       labels.push(source.label);
-      const err = await failure(source.sync());
+      // A refusal is not retried: the same credentials get the same answer.
+      const err = await failure(source.sync(), "never");
       expect(err.message).toMatch(
         options.credentials || options.url.includes("@")
           ? /the server refused the credentials \(HTTP 401\)$/
@@ -217,5 +221,6 @@ describe("credentials", () => {
       expect(shown).not.toContain(Buffer.from(`${user()}:${password()}x`).toString("base64"));
     }
     expect(labels[2]).toBe(authUrl.replace("//", `//${user()}:***@`));
+    expect(JSON.stringify(logs)).not.toContain("retrying");
   });
 });

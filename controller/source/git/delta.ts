@@ -1,10 +1,12 @@
 // Git's delta format (gitformat-pack(5), "Deltified representation"): the
 // base's size and the result's size as little-endian base-128 numbers, then
 // instructions that copy a range of the base or insert literal bytes.
+import { KubefoxError } from "../../errors.js";
 
-/** A pack or object that breaks Git's formats: corrupt, truncated or hostile. */
-export class CorruptObjectError extends Error {
-  override readonly name = "CorruptObjectError";
+/** A pack or object that breaks Git's formats: corrupt, truncated or hostile. A fresh fetch may bring it whole. */
+export class CorruptObjectError extends KubefoxError {
+  readonly code = "SourceUnavailable";
+  readonly retry = "backoff";
 }
 
 /** Reads one size from a delta's header; returns it and where the next field starts. */

@@ -1,10 +1,12 @@
 // Git's pkt-line framing (gitprotocol-common(5)): a 4-hex-digit length that
 // counts itself, then the payload; "0000" is a flush. Everything the smart HTTP
 // protocol says travels in these.
+import { KubefoxError } from "../../errors.js";
 
-/** Thrown when bytes from the server are not what the protocol allows. */
-export class ProtocolError extends Error {
-  override readonly name = "ProtocolError";
+/** Thrown when bytes from the server are not what the protocol allows (a proxy's page, a cut-off stream). */
+export class ProtocolError extends KubefoxError {
+  readonly code = "SourceUnavailable";
+  readonly retry = "backoff";
 }
 
 const MAX_PKT = 65520;
