@@ -4,12 +4,11 @@
 // hand it KUBERNETES_EXEC_INFO, and cache the token of the ExecCredential it
 // prints until it expires. It is apart from kubeconfig.ts because it is a protocol
 // of its own, with a child process, a cache and failures that may pass, where
-// kubeconfig.ts only reads files. It imports only types from there: no cycle at
-// run time. No message quotes the command's arguments or output (secrets).
+// kubeconfig.ts only reads files. No message quotes the command's arguments or output (secrets).
 import { execFile, type ExecFileException } from "node:child_process";
 import path from "node:path";
 import { ClusterUnavailableError, SettingsError } from "../errors.js";
-import type { Authorization, Cluster, Entry } from "./kubeconfig.js";
+import { isRecord, type Authorization, type Entry } from "./kubeconfig-entry.js";
 
 /** An exec credential is replaced this long before it expires. */
 const expiryMarginMs = 10_000;
@@ -30,7 +29,11 @@ interface ExecPlugin {
   where: string;
 }
 
-export function readExec(exec: Entry, cluster: Cluster, env: NodeJS.ProcessEnv): ExecPlugin {
+export function readExec(
+  exec: Entry,
+  cluster: { execInfo: Record<string, unknown> },
+  env: NodeJS.ProcessEnv,
+): ExecPlugin {
   const given = exec.string("command");
   if (given === undefined) throw exec.error("command", "is not set");
   // A command with a slash is a path, relative to the kubeconfig; without one it is looked up in PATH.
@@ -201,9 +204,4 @@ function parseExecCredential(plugin: ExecPlugin, stdout: string): ExecResult {
     until = time - expiryMarginMs;
   }
   return { authorization: `Bearer ${token}`, until };
-}
-
-// A copy of kubeconfig.ts's: importing that one would make the cycle at run time.
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -13,6 +13,9 @@ import path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { SettingsError, describeError, maskUrl } from "../errors.js";
 import { ExecCredentials, execExtensionName, readExec } from "./exec-plugin.js";
+import { Entry, errnoOf, isRecord, type Authorization } from "./kubeconfig-entry.js";
+
+export type { Authorization };
 
 export interface Credentials {
   /** The Authorization header value ("Bearer …" or "Basic …"), if any. */
@@ -81,74 +84,6 @@ export function loadConnection(options: LoadOptions = {}): Connection {
     `no kubeconfig found: ${looked}, and KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set (not in a pod)`,
   );
 }
-
-/** One entry of a kubeconfig (a cluster, user or context), or a mapping inside one. */
-class Entry {
-  constructor(
-    /** The file that defines it: relative paths resolve against its folder. */
-    readonly file: string,
-    readonly name: string,
-    /** Its place in the file, for messages: users[name=admin].user */
-    readonly at: string,
-    readonly body: Record<string, unknown>,
-  ) {}
-
-  /** The error for a problem with this entry's `key` (or the entry itself). */
-  error(key: string | undefined, problem: string): SettingsError {
-    const at = key === undefined ? this.at : `${this.at}.${key}`;
-    return new SettingsError(`kubeconfig ${this.file}: ${at}: ${problem}`);
-  }
-
-  has(key: string): boolean {
-    const value = this.body[key];
-    return value !== undefined && value !== null && value !== "";
-  }
-
-  string(key: string): string | undefined {
-    if (!this.has(key)) return undefined;
-    const value = this.body[key];
-    if (typeof value !== "string") throw this.error(key, "must be a string");
-    return value;
-  }
-
-  boolean(key: string): boolean {
-    if (!this.has(key)) return false;
-    const value = this.body[key];
-    if (typeof value !== "boolean") throw this.error(key, "must be true or false");
-    return value;
-  }
-
-  /** A path field, resolved against the folder of the file that defines it. */
-  path(key: string): string | undefined {
-    const value = this.string(key);
-    return value === undefined ? undefined : path.resolve(path.dirname(this.file), value);
-  }
-
-  /** The bytes of `<key>-data` (base64), or else of the file `<key>` names (as kubectl, data wins). */
-  bytes(key: string): Buffer | undefined {
-    const data = this.string(`${key}-data`);
-    if (data !== undefined) {
-      if (!/^[A-Za-z0-9+/=\s]*$/.test(data)) throw this.error(`${key}-data`, "is not base64");
-      return Buffer.from(data, "base64");
-    }
-    const file = this.path(key);
-    if (file === undefined) return undefined;
-    try {
-      return readFileSync(file);
-    } catch (err) {
-      throw this.error(key, `cannot read ${file}: ${errnoOf(err)}`);
-    }
-  }
-
-  /** A mapping inside this entry, such as a user's exec. */
-  child(key: string): Entry {
-    const value = this.body[key];
-    if (!isRecord(value)) throw this.error(key, "must be a mapping");
-    return new Entry(this.file, this.name, `${this.at}.${key}`, value);
-  }
-}
-// As a type only: exec-plugin.ts reads an exec entry, and must not import this module at run time.
-export type { Entry };
 
 /** Several kubeconfig files merged as kubectl merges them. */
 interface Kubeconfig {
@@ -372,14 +307,6 @@ function readClientCertificate(user: Entry): { cert?: Buffer; key?: Buffer } {
   return cert && key ? { cert, key } : {};
 }
 
-/** Where the Authorization header comes from. */
-export interface Authorization {
-  /** The header's value, if any. */
-  get(): Promise<string | undefined>;
-  /** Forget what is cached. */
-  forget(): void;
-}
-
 const noAuth: Authorization = {
   get: () => Promise.resolve(undefined),
   forget: () => undefined,
@@ -526,15 +453,6 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function names(entries: Map<string, Entry>): string {
   return [...entries.keys()].join(", ") || "none";
-}
-
-/** An fs error's code (ENOENT, EACCES ...), which, unlike its message, says no more than needed. */
-function errnoOf(err: unknown): string {
-  return (err as NodeJS.ErrnoException).code ?? describeError(err);
 }
