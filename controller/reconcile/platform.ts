@@ -24,13 +24,7 @@ import type { PlatformDoc } from "../../schemas/platform.js";
 import { applyAll, type ApplyResult } from "./apply.js";
 import { environmentContext, requireEnvironment } from "./environment.js";
 import { recordEvent } from "./events.js";
-import {
-  reconcileRelease,
-  removeRelease,
-  type ReleaseContext,
-  type ReleaseState,
-  type ReleaseStatus,
-} from "./release.js";
+import { reconcileReleases } from "./platform-releases.js";
 import { componentHealth } from "./health.js";
 import { planPrune, prune } from "./prune.js";
 import type {
@@ -136,7 +130,11 @@ export async function reconcilePlatform(input: PlatformInput): Promise<PlatformR
   // 3. Releases: each environment's active and pending versions, cut over when healthy.
   const releases = namespaceFailed
     ? { states: input.previous?.releases ?? {}, statuses: [], requeueAtMs: undefined }
-    : await reconcileReleases(input, platform, work);
+    : await reconcileReleases(
+        input,
+        platform,
+        work.every((w) => !w.applied || w.applied.errors.length === 0),
+      );
 
   // 4. Prune what was ours and is no longer desired, only when every apply succeeded.
   const inventories = new Map(work.map((w) => [w.ref, inventoryAfter(w)]));
@@ -198,68 +196,6 @@ export async function reconcilePlatform(input: PlatformInput): Promise<PlatformR
   };
   if (!namespaceFailed) await writeStatus(input, platform, stored, work, pruned);
   return { status, stored, ...(releases.requeueAtMs ? { requeueAtMs: releases.requeueAtMs } : {}) };
-}
-
-async function reconcileReleases(
-  input: PlatformInput,
-  platform: PlatformTarget,
-  work: DeploymentWork[],
-) {
-  const states: Record<string, ReleaseState> = { ...input.previous?.releases };
-  const statuses: ReleaseStatus[] = [];
-  let requeueAtMs: number | undefined;
-  const ctx: ReleaseContext = {
-    input,
-    platform,
-    isAncestor: input.isAncestor,
-    now: () => new Date(),
-    persist: async (state) => {
-      states[state.environment] = state;
-      // The deployments' part as the last sync left it: this write records the release's intent.
-      const stored: StoredStatus = {
-        ...(input.previous ?? { system: input.system, deployments: [] }),
-        releases: { ...states },
-      };
-      const result = await applyAll(input.client, input.cache, [
-        statusObject(input.name, platform.namespace, stored),
-      ]);
-      if (result.errors.length > 0)
-        throw new Error(`recording release state: ${result.errors[0]!.message}`);
-    },
-  };
-  for (const release of input.doc.spec.releases) {
-    const result = await reconcileRelease(ctx, release, states[release.environment]);
-    states[release.environment] = result.state;
-    statuses.push(result.status);
-    if (result.requeueAtMs) requeueAtMs = Math.min(requeueAtMs ?? Infinity, result.requeueAtMs);
-  }
-  // Releases gone from the platform file: their objects go too, once it is safe to prune.
-  const wanted = new Set(input.doc.spec.releases.map((r) => r.environment));
-  const everyApplyOk = work.every((w) => !w.applied || w.applied.errors.length === 0);
-  for (const [environment, state] of Object.entries(states)) {
-    if (wanted.has(environment)) continue;
-    if (!input.allowPrune || !everyApplyOk) {
-      statuses.push({
-        ...state,
-        state: "Pending",
-        components: [],
-        pendingComponents: [],
-        lastError: "removed from the platform file; its objects stay until a sync may prune",
-      });
-      continue;
-    }
-    const left = await removeRelease(ctx, state);
-    if (left.length > 0)
-      states[environment] = {
-        ...state,
-        active: undefined,
-        pending: undefined,
-        front: [],
-        retiring: left,
-      };
-    else delete states[environment];
-  }
-  return { states, statuses, requeueAtMs };
 }
 
 async function renderOne(
