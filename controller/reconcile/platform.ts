@@ -6,33 +6,32 @@
 // proceeds. The status is built and written once, at the end, whatever failed.
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { canonicalJson } from "../cluster/drift.js";
-import { refKey, refOf, type ClusterClient } from "../cluster/client.js";
+import type { ClusterClient } from "../cluster/client.js";
 import type { ManagedCache } from "../cluster/cache.js";
 import { labels, managedByValue } from "../cluster/labels.js";
 import { mapBounded } from "../cluster/limit.js";
-import { describeError, KubefoxError, PolicyError, ValidationError } from "../errors.js";
+import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { ControlModel } from "../model/load-control.js";
-import { renderDeployment, withDesiredHash } from "../render/deployment.js";
+import { withDesiredHash } from "../render/deployment.js";
 import type { PlatformTarget } from "../render/input.js";
 import type { PlatformDoc } from "../../schemas/platform.js";
-import { applyAll, type ApplyResult } from "./apply.js";
+import { applyAll } from "./apply.js";
 import { applyFailure } from "./apply-failure.js";
-import { environmentContext, requireEnvironment } from "./environment.js";
 import { recordEvent } from "./events.js";
+import {
+  applyDeployment,
+  claimOnce,
+  deploymentStatus,
+  inventoryAfter,
+  renderOne,
+  type DeploymentWork,
+} from "./platform-deployments.js";
 import { reconcileReleases, releasesAsStored, type ReleasesResult } from "./platform-releases.js";
-import { componentHealth } from "./health.js";
 import { planPrune, prune } from "./prune.js";
-import type {
-  DeploymentStatus,
-  InventoryEntry,
-  ObjectStatus,
-  PlatformStatus,
-  State,
-} from "./status.js";
-import { worst } from "./status.js";
+import type { InventoryEntry, PlatformStatus } from "./status.js";
 import { toStored, writeStatus, type StoredStatus } from "./status-store.js";
-import { atCommit, type SystemCache } from "./systems.js";
+import type { SystemCache } from "./systems.js";
 import { listUnmanaged } from "./unmanaged.js";
 
 export interface PlatformInput {
@@ -64,18 +63,6 @@ export interface PlatformResult {
   stored: StoredStatus;
   /** Reconcile again by then (a pending release's deadline). */
   requeueAtMs?: number;
-}
-
-interface DeploymentWork {
-  ref: string;
-  environment?: string;
-  previous?: Omit<DeploymentStatus, "lastSyncTime">;
-  commit?: string;
-  objects?: KubernetesObject[];
-  warnings: string[];
-  conflicts: ObjectStatus[];
-  error?: unknown;
-  applied?: ApplyResult;
 }
 
 interface PlatformRun {
@@ -164,12 +151,6 @@ function startRun(input: PlatformInput): PlatformRun {
   };
 }
 
-async function applyDeployment(input: PlatformInput, w: DeploymentWork): Promise<void> {
-  w.applied = await applyAll(input.client, input.cache, w.objects!);
-  w.conflicts.push(...w.applied.conflicts);
-  if (w.applied.errors.length > 0) w.error = applyFailure(w.applied.errors);
-}
-
 function everyApplyOk(run: PlatformRun): boolean {
   return !run.namespaceFailed && run.work.every((w) => !w.applied || w.applied.errors.length === 0);
 }
@@ -250,54 +231,6 @@ async function settleStatus(
   };
 }
 
-async function renderOne(
-  input: PlatformInput,
-  platform: PlatformTarget,
-  w: DeploymentWork,
-): Promise<void> {
-  try {
-    w.commit = await input.resolveRef(w.ref);
-    const loaded = await input.systems.get(w.commit);
-    if (!loaded.ok) throw new ValidationError(loaded.problems);
-    const environment = w.environment
-      ? environmentContext(input.control, w.environment)
-      : undefined;
-    // A deployment that names an environment takes it whole: what it lacks is an error.
-    if (environment) requireEnvironment(loaded.model, environment);
-    const rendered = renderDeployment(atCommit(loaded.model, w.commit), platform, {
-      ref: w.ref,
-      ...(environment ? { environment } : {}),
-    });
-    if (rendered.refusals.length > 0) throw new PolicyError(rendered.refusals.join("\n"));
-    w.objects = rendered.objects;
-    w.warnings = rendered.warnings;
-  } catch (err) {
-    w.error = err;
-  }
-}
-
-/** Two deployments that render the same object (a raw manifest in both refs): the first keeps it. */
-function claimOnce(work: DeploymentWork[]): void {
-  const owner = new Map<string, string>();
-  for (const w of work) {
-    if (!w.objects) continue;
-    w.objects = w.objects.filter((obj) => {
-      const key = refKey(refOf(obj));
-      const first = owner.get(key);
-      if (!first) {
-        owner.set(key, w.ref);
-        return true;
-      }
-      w.conflicts.push({
-        kind: obj.kind ?? "",
-        name: obj.metadata?.name ?? "",
-        message: `also rendered by deployment ${first}, which keeps it`,
-      });
-      return false;
-    });
-  }
-}
-
 function namespaceObject(platform: PlatformTarget): KubernetesObject {
   return withDesiredHash({
     apiVersion: "v1",
@@ -311,49 +244,6 @@ function namespaceObject(platform: PlatformTarget): KubernetesObject {
       },
     },
   });
-}
-
-/** What a deployment owns after this sync: what it applied, or, when it failed, what it had. */
-function inventoryAfter(w: DeploymentWork): InventoryEntry[] {
-  if (w.applied && w.applied.errors.length === 0 && !w.error) return w.applied.inventory;
-  // A failed apply may have written part of the new set: keep the old and the new.
-  const kept = w.previous?.inventory ?? [];
-  const partial = w.applied?.inventory ?? [];
-  const seen = new Set(kept.map(refKey));
-  return [...kept, ...partial.filter((e) => !seen.has(refKey(e)))];
-}
-
-function deploymentStatus(
-  input: PlatformInput,
-  w: DeploymentWork,
-  inventory: InventoryEntry[],
-  now: string,
-): DeploymentStatus {
-  const failed = w.error !== undefined;
-  const appliedId = failed ? (w.previous?.appliedId ?? "") : (w.commit ?? "");
-  const components = componentHealth(input.cache, inventory);
-  const state: State = failed ? "Failed" : worst(components.map((c) => c.state));
-  const error = failed ? describeError(w.error) : undefined;
-  const transitioned = w.previous?.state !== state || w.previous?.lastError !== error;
-  return {
-    ref: w.ref,
-    id: w.commit ?? w.previous?.id ?? "",
-    appliedId,
-    ...(w.environment ? { environment: w.environment } : {}),
-    state,
-    components,
-    conflicts: w.conflicts,
-    warnings: w.warnings,
-    ...(error
-      ? {
-          lastError: error,
-          lastErrorCode: w.error instanceof KubefoxError ? w.error.code : "Internal",
-        }
-      : {}),
-    lastSyncTime: now,
-    lastTransitionTime: transitioned ? now : (w.previous?.lastTransitionTime ?? now),
-    inventory,
-  };
 }
 
 /** Events only for what happened: a no-op resync records none. */
