@@ -13,8 +13,9 @@ import type { ControlModel } from "./model/load-control.js";
 import type { PlatformDoc } from "../schemas/platform.js";
 import { componentHealth } from "./reconcile/health.js";
 import { reconcilePlatform } from "./reconcile/platform.js";
-import type { ReleaseState, ReleaseStatus } from "./reconcile/release.js";
-import { worst, type InventoryEntry, type PlatformStatus } from "./reconcile/status.js";
+import { releasePolicy, type ReleaseState } from "./reconcile/release.js";
+import { releaseStatus } from "./reconcile/release-status.js";
+import type { InventoryEntry, PlatformStatus } from "./reconcile/status.js";
 import { loadStatus, type StoredStatus } from "./reconcile/status-store.js";
 import { listUnmanaged } from "./reconcile/unmanaged.js";
 import type { SystemCache } from "./reconcile/systems.js";
@@ -156,23 +157,9 @@ export class PlatformRunner {
     this.stored = undefined;
     const stored = await loadStatus(cluster.client, cluster.cache, namespace);
     await cluster.cache.ensure("apps/v1", "Deployment");
-    const health = (version: { inventory: InventoryEntry[] } | undefined) =>
-      componentHealth(cluster.cache, version?.inventory ?? []);
-    const release = (state: ReleaseState): ReleaseStatus => {
-      const components = health(state.active);
-      return {
-        ...state,
-        state: state.pending
-          ? "Progressing"
-          : state.active
-            ? worst(components.map((c) => c.state))
-            : state.lastError
-              ? "Failed"
-              : "Pending",
-        components,
-        pendingComponents: health(state.pending),
-      };
-    };
+    const health = (inventory: InventoryEntry[]) => componentHealth(cluster.cache, inventory);
+    const release = (state: ReleaseState) =>
+      releaseStatus(state, releasePolicy(snapshot.control.environments[state.environment]), health);
     const unmanaged =
       snapshot.seq === this.unmanagedSeq
         ? (this.status?.unmanaged ?? [])

@@ -1,48 +1,37 @@
 // Reconciling one platform, top to bottom: resolve each deployment's ref, load
-// and validate that system, render it, apply, prune, check health, write status.
-// Each step records its own failure and the recipe goes on where that is safe:
-// a deployment that fails keeps what it ran before (its old inventory stays
-// desired, so prune spares it) and every other deployment proceeds.
+// and validate that system, render it, apply, releases, prune, check health,
+// write status. Each step records its own failure and the recipe goes on where
+// that is safe: a deployment that fails keeps what it ran before (its old
+// inventory stays desired, so prune spares it) and every other deployment
+// proceeds. The status is built and written once, at the end, whatever failed.
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { canonicalJson } from "../cluster/drift.js";
-import { refKey, refOf, type ClusterClient } from "../cluster/client.js";
+import type { ClusterClient } from "../cluster/client.js";
 import type { ManagedCache } from "../cluster/cache.js";
 import { labels, managedByValue } from "../cluster/labels.js";
 import { mapBounded } from "../cluster/limit.js";
-import {
-  ClusterUnavailableError,
-  describeError,
-  KubefoxError,
-  PolicyError,
-  ValidationError,
-} from "../errors.js";
+import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { ControlModel } from "../model/load-control.js";
-import { renderDeployment, withDesiredHash } from "../render/deployment.js";
+import { withDesiredHash } from "../render/deployment.js";
 import type { PlatformTarget } from "../render/input.js";
 import type { PlatformDoc } from "../../schemas/platform.js";
-import { applyAll, type ApplyResult } from "./apply.js";
-import { environmentContext, requireEnvironment } from "./environment.js";
+import { applyAll } from "./apply.js";
+import { applyFailure } from "./apply-failure.js";
 import { recordEvent } from "./events.js";
 import {
-  reconcileRelease,
-  removeRelease,
-  type ReleaseContext,
-  type ReleaseState,
-  type ReleaseStatus,
-} from "./release.js";
-import { componentHealth } from "./health.js";
+  applyDeployment,
+  claimOnce,
+  deploymentStatus,
+  inventoryAfter,
+  renderOne,
+  type DeploymentWork,
+} from "./platform-deployments.js";
+import { reconcileReleases, releasesAsStored, type ReleasesResult } from "./platform-releases.js";
 import { planPrune, prune } from "./prune.js";
-import type {
-  DeploymentStatus,
-  InventoryEntry,
-  ObjectStatus,
-  PlatformStatus,
-  State,
-} from "./status.js";
-import { worst } from "./status.js";
-import { statusObject, toStored, type StoredStatus } from "./status-store.js";
-import { atCommit, type SystemCache } from "./systems.js";
+import type { InventoryEntry, PlatformStatus } from "./status.js";
+import { toStored, writeStatus, type StoredStatus } from "./status-store.js";
+import type { SystemCache } from "./systems.js";
 import { listUnmanaged } from "./unmanaged.js";
 
 export interface PlatformInput {
@@ -76,103 +65,132 @@ export interface PlatformResult {
   requeueAtMs?: number;
 }
 
-interface DeploymentWork {
-  ref: string;
-  environment?: string;
-  previous?: Omit<DeploymentStatus, "lastSyncTime">;
-  commit?: string;
-  objects?: KubernetesObject[];
-  warnings: string[];
-  conflicts: ObjectStatus[];
-  error?: unknown;
-  applied?: ApplyResult;
+interface PlatformRun {
+  work: DeploymentWork[];
+  /** The Namespace could not be applied: nothing of the platform was. */
+  namespaceFailed: boolean;
+  releases?: ReleasesResult;
+  pruned: InventoryEntry[];
+  /** Objects whose prune failed, to delete on the next sync. */
+  orphans: InventoryEntry[];
 }
 
+/** One reconcile of a platform: the recipe's steps, then its status, settled once whatever failed. */
 export async function reconcilePlatform(input: PlatformInput): Promise<PlatformResult> {
-  const { doc, log } = input;
-  const platform: PlatformTarget = {
-    name: input.name,
-    namespace: doc.spec.namespace,
-    policy: {
-      allowPrivileged: doc.spec.policy.allowPrivileged,
-      allowHostNetwork: doc.spec.policy.allowHostNetwork,
-      allowHostPID: doc.spec.policy.allowHostPID,
-      allowHostPath: doc.spec.policy.allowHostPath,
-    },
-  };
-  const previousByRef = new Map((input.previous?.deployments ?? []).map((d) => [d.ref, d]));
-  const work: DeploymentWork[] = doc.spec.deployments.map((d) => ({
-    ref: d.ref,
-    ...(d.environment ? { environment: d.environment } : {}),
-    ...(previousByRef.has(d.ref) ? { previous: previousByRef.get(d.ref)! } : {}),
-    warnings: [],
-    conflicts: [],
-  }));
+  const platform = platformTarget(input);
+  const run = startRun(input);
+  let result!: PlatformResult;
+  try {
+    await steps(input, platform, run);
+  } finally {
+    // 6. Whatever happened in the steps: health, and the status built from what they left,
+    //    written once (like Flux's deferred finalizeStatus).
+    result = await settleStatus(input, platform, run);
+  }
+  return result;
+}
 
+/** The recipe, steps 1 to 5. Each records its outcome in `run`. */
+async function steps(input: PlatformInput, platform: PlatformTarget, run: PlatformRun) {
   // 1. Resolve each ref, load and validate its system, render it.
-  await mapBounded(work, 4, (w) => renderOne(input, platform, w));
-  claimOnce(work);
+  await mapBounded(run.work, 4, (w) => renderOne(input, platform, w));
+  claimOnce(run.work);
 
-  // 2. Apply: the platform's Namespace first, then every deployment that rendered.
+  // 2. The platform's Namespace first. Without it nothing of the platform is applied: every
+  //    deployment and release fails with the reason, and keeps what it ran before.
   const namespaceResult = await applyAll(input.client, input.cache, [namespaceObject(platform)]);
-  const namespaceFailed = namespaceResult.errors.length > 0;
-  if (namespaceFailed) {
-    // Nothing of the platform was applied: every deployment fails with the reason, and
-    // keeps its old commit and inventory as what runs.
-    const error = applyError(namespaceResult);
-    for (const w of work) w.error ??= error;
-  } else {
-    await mapBounded(
-      work.filter((w) => w.objects),
-      4,
-      async (w) => {
-        w.applied = await applyAll(input.client, input.cache, w.objects!);
-        w.conflicts.push(...w.applied.conflicts);
-        if (w.applied.errors.length > 0) w.error = applyError(w.applied);
-      },
-    );
+  if (namespaceResult.errors.length > 0) {
+    const error = applyFailure(namespaceResult.errors);
+    run.namespaceFailed = true;
+    for (const w of run.work) w.error ??= error;
+    run.releases = releasesAsStored(input, error);
+    return;
   }
 
-  // 3. Releases: each environment's active and pending versions, cut over when healthy.
-  const releases = namespaceFailed
-    ? { states: input.previous?.releases ?? {}, statuses: [], requeueAtMs: undefined }
-    : await reconcileReleases(input, platform, work);
+  // 3. Apply every deployment that rendered.
+  await mapBounded(
+    run.work.filter((w) => w.objects),
+    4,
+    (w) => applyDeployment(input, w),
+  );
 
-  // 4. Prune what was ours and is no longer desired, only when every apply succeeded.
-  const inventories = new Map(work.map((w) => [w.ref, inventoryAfter(w)]));
-  const desired = [...inventories.values()].flat();
+  // 4. Releases: each environment's active and pending versions, cut over when healthy.
+  run.releases = await reconcileReleases(input, platform, everyApplyOk(run));
+
+  // 5. Prune what was ours and is no longer desired, only when every apply succeeded.
+  await pruneUnwanted(input, run);
+}
+
+function platformTarget(input: PlatformInput): PlatformTarget {
+  const { spec } = input.doc;
+  return {
+    name: input.name,
+    namespace: spec.namespace,
+    policy: {
+      allowPrivileged: spec.policy.allowPrivileged,
+      allowHostNetwork: spec.policy.allowHostNetwork,
+      allowHostPID: spec.policy.allowHostPID,
+      allowHostPath: spec.policy.allowHostPath,
+    },
+  };
+}
+
+function startRun(input: PlatformInput): PlatformRun {
+  const previousByRef = new Map((input.previous?.deployments ?? []).map((d) => [d.ref, d]));
+  return {
+    work: input.doc.spec.deployments.map((d) => ({
+      ref: d.ref,
+      ...(d.environment ? { environment: d.environment } : {}),
+      ...(previousByRef.has(d.ref) ? { previous: previousByRef.get(d.ref)! } : {}),
+      warnings: [],
+      conflicts: [],
+    })),
+    namespaceFailed: false,
+    pruned: [],
+    orphans: input.previous?.orphans ?? [],
+  };
+}
+
+function everyApplyOk(run: PlatformRun): boolean {
+  return !run.namespaceFailed && run.work.every((w) => !w.applied || w.applied.errors.length === 0);
+}
+
+async function pruneUnwanted(input: PlatformInput, run: PlatformRun): Promise<void> {
+  const { doc, log } = input;
+  const desired = run.work.flatMap(inventoryAfter);
   const previousInventory = [
     ...(input.previous?.deployments ?? []).flatMap((d) => d.inventory),
     ...(input.previous?.orphans ?? []),
   ];
-  const everyApplyOk =
-    !namespaceFailed && work.every((w) => !w.applied || w.applied.errors.length === 0);
   const wentEmpty = desired.length === 0 && previousInventory.length > 0 && !doc.spec.allowEmpty;
-  let orphans: InventoryEntry[] = input.previous?.orphans ?? [];
-  let pruned: InventoryEntry[] = [];
-  if (input.allowPrune && everyApplyOk && !wentEmpty) {
+  if (input.allowPrune && everyApplyOk(run) && !wentEmpty) {
     const result = await prune(
       input.client,
       input.cache,
       input.name,
       planPrune(previousInventory, desired),
     );
-    pruned = result.deleted;
-    orphans = result.failed;
+    run.pruned = result.deleted;
+    run.orphans = result.failed;
     for (const e of result.errors) log.warn("prune failed", { platform: input.name, error: e });
   } else if (wentEmpty) {
     log.warn("desired set went empty; nothing pruned (set allowEmpty: true to mean it)", {
       platform: input.name,
     });
   }
+}
 
-  // 5. Health of each component, from the watch cache.
+/** The platform's status from what the steps left: kept in memory, and stored when it changed. */
+async function settleStatus(
+  input: PlatformInput,
+  platform: PlatformTarget,
+  run: PlatformRun,
+): Promise<PlatformResult> {
+  const { doc, log } = input;
+  // Health of each component, from the watch cache.
   const now = new Date().toISOString();
-  const deployments = work.map((w) =>
-    deploymentStatus(input, w, inventories.get(w.ref) ?? [], now),
-  );
-
-  // 6. Status: in memory every time; in the cluster only when it changed.
+  const deployments = run.work.map((w) => deploymentStatus(input, w, inventoryAfter(w), now));
+  const releases = run.releases ?? releasesAsStored(input);
   const unmanaged = input.listUnmanaged
     ? await listUnmanaged(input.client, platform.namespace).catch((err: unknown) => {
         log.warn("listing unmanaged objects failed", {
@@ -194,120 +212,23 @@ export async function reconcilePlatform(input: PlatformInput): Promise<PlatformR
   };
   const stored = {
     ...toStored(status, releases.states),
-    ...(orphans.length > 0 ? { orphans } : {}),
+    ...(run.orphans.length > 0 ? { orphans: run.orphans } : {}),
   };
-  if (!namespaceFailed) await writeStatus(input, platform, stored, work, pruned);
-  return { status, stored, ...(releases.requeueAtMs ? { requeueAtMs: releases.requeueAtMs } : {}) };
-}
-
-async function reconcileReleases(
-  input: PlatformInput,
-  platform: PlatformTarget,
-  work: DeploymentWork[],
-) {
-  const states: Record<string, ReleaseState> = { ...input.previous?.releases };
-  const statuses: ReleaseStatus[] = [];
-  let requeueAtMs: number | undefined;
-  const ctx: ReleaseContext = {
-    input,
-    platform,
-    isAncestor: input.isAncestor,
-    now: () => new Date(),
-    persist: async (state) => {
-      states[state.environment] = state;
-      // The deployments' part as the last sync left it: this write records the release's intent.
-      const stored: StoredStatus = {
-        ...(input.previous ?? { system: input.system, deployments: [] }),
-        releases: { ...states },
-      };
-      const result = await applyAll(input.client, input.cache, [
-        statusObject(input.name, platform.namespace, stored),
-      ]);
-      if (result.errors.length > 0)
-        throw new Error(`recording release state: ${result.errors[0]!.message}`);
-    },
+  const target = {
+    client: input.client,
+    cache: input.cache,
+    platform: input.name,
+    namespace: platform.namespace,
   };
-  for (const release of input.doc.spec.releases) {
-    const result = await reconcileRelease(ctx, release, states[release.environment]);
-    states[release.environment] = result.state;
-    statuses.push(result.status);
-    if (result.requeueAtMs) requeueAtMs = Math.min(requeueAtMs ?? Infinity, result.requeueAtMs);
-  }
-  // Releases gone from the platform file: their objects go too, once it is safe to prune.
-  const wanted = new Set(input.doc.spec.releases.map((r) => r.environment));
-  const everyApplyOk = work.every((w) => !w.applied || w.applied.errors.length === 0);
-  for (const [environment, state] of Object.entries(states)) {
-    if (wanted.has(environment)) continue;
-    if (!input.allowPrune || !everyApplyOk) {
-      statuses.push({
-        ...state,
-        state: "Pending",
-        components: [],
-        pendingComponents: [],
-        lastError: "removed from the platform file; its objects stay until a sync may prune",
-      });
-      continue;
-    }
-    const left = await removeRelease(ctx, state);
-    if (left.length > 0)
-      states[environment] = {
-        ...state,
-        active: undefined,
-        pending: undefined,
-        front: [],
-        retiring: left,
-      };
-    else delete states[environment];
-  }
-  return { states, statuses, requeueAtMs };
-}
-
-async function renderOne(
-  input: PlatformInput,
-  platform: PlatformTarget,
-  w: DeploymentWork,
-): Promise<void> {
-  try {
-    w.commit = await input.resolveRef(w.ref);
-    const loaded = await input.systems.get(w.commit);
-    if (!loaded.ok) throw new ValidationError(loaded.problems);
-    const environment = w.environment
-      ? environmentContext(input.control, w.environment)
-      : undefined;
-    // A deployment that names an environment takes it whole: what it lacks is an error.
-    if (environment) requireEnvironment(loaded.model, environment);
-    const rendered = renderDeployment(atCommit(loaded.model, w.commit), platform, {
-      ref: w.ref,
-      ...(environment ? { environment } : {}),
-    });
-    if (rendered.refusals.length > 0) throw new PolicyError(rendered.refusals.join("\n"));
-    w.objects = rendered.objects;
-    w.warnings = rendered.warnings;
-  } catch (err) {
-    w.error = err;
-  }
-}
-
-/** Two deployments that render the same object (a raw manifest in both refs): the first keeps it. */
-function claimOnce(work: DeploymentWork[]): void {
-  const owner = new Map<string, string>();
-  for (const w of work) {
-    if (!w.objects) continue;
-    w.objects = w.objects.filter((obj) => {
-      const key = refKey(refOf(obj));
-      const first = owner.get(key);
-      if (!first) {
-        owner.set(key, w.ref);
-        return true;
-      }
-      w.conflicts.push({
-        kind: obj.kind ?? "",
-        name: obj.metadata?.name ?? "",
-        message: `also rendered by deployment ${first}, which keeps it`,
-      });
-      return false;
-    });
-  }
+  await writeStatus(target, stored).catch((err: unknown) =>
+    log.warn("writing status failed", { platform: input.name, error: describeError(err) }),
+  );
+  await recordEvents(input, platform, run);
+  return {
+    status,
+    stored,
+    ...(releases.requeueAtMs ? { requeueAtMs: releases.requeueAtMs } : {}),
+  };
 }
 
 function namespaceObject(platform: PlatformTarget): KubernetesObject {
@@ -325,74 +246,13 @@ function namespaceObject(platform: PlatformTarget): KubernetesObject {
   });
 }
 
-/** What a deployment owns after this sync: what it applied, or, when it failed, what it had. */
-function inventoryAfter(w: DeploymentWork): InventoryEntry[] {
-  if (w.applied && w.applied.errors.length === 0 && !w.error) return w.applied.inventory;
-  // A failed apply may have written part of the new set: keep the old and the new.
-  const kept = w.previous?.inventory ?? [];
-  const partial = w.applied?.inventory ?? [];
-  const seen = new Set(kept.map(refKey));
-  return [...kept, ...partial.filter((e) => !seen.has(refKey(e)))];
-}
-
-function applyError(result: ApplyResult): Error {
-  const message = result.errors.map((e) => `${e.kind} ${e.name}: ${e.message}`).join("; ");
-  // The cluster did not answer (issue 8): the status says ClusterUnavailable, retried, not Internal.
-  return result.errors.every((e) => e.code === "ClusterUnavailable")
-    ? new ClusterUnavailableError(message)
-    : new Error(message);
-}
-
-function deploymentStatus(
-  input: PlatformInput,
-  w: DeploymentWork,
-  inventory: InventoryEntry[],
-  now: string,
-): DeploymentStatus {
-  const failed = w.error !== undefined;
-  const appliedId = failed ? (w.previous?.appliedId ?? "") : (w.commit ?? "");
-  const components = componentHealth(input.cache, inventory);
-  const state: State = failed ? "Failed" : worst(components.map((c) => c.state));
-  const error = failed ? describeError(w.error) : undefined;
-  const transitioned = w.previous?.state !== state || w.previous?.lastError !== error;
-  return {
-    ref: w.ref,
-    id: w.commit ?? w.previous?.id ?? "",
-    appliedId,
-    ...(w.environment ? { environment: w.environment } : {}),
-    state,
-    components,
-    conflicts: w.conflicts,
-    warnings: w.warnings,
-    ...(error
-      ? {
-          lastError: error,
-          lastErrorCode: w.error instanceof KubefoxError ? w.error.code : "Internal",
-        }
-      : {}),
-    lastSyncTime: now,
-    lastTransitionTime: transitioned ? now : (w.previous?.lastTransitionTime ?? now),
-    inventory,
-  };
-}
-
-async function writeStatus(
+/** Events only for what happened: a no-op resync records none. */
+async function recordEvents(
   input: PlatformInput,
   platform: PlatformTarget,
-  stored: StoredStatus,
-  work: DeploymentWork[],
-  pruned: InventoryEntry[],
+  run: PlatformRun,
 ): Promise<void> {
-  const result = await applyAll(input.client, input.cache, [
-    statusObject(input.name, platform.namespace, stored),
-  ]);
-  if (result.errors.length > 0) {
-    input.log.warn("writing status failed", {
-      platform: input.name,
-      error: result.errors[0]!.message,
-    });
-  }
-  // Events only for what happened: a no-op resync records none.
+  const { work, pruned } = run;
   const events: Promise<void>[] = [];
   const say = (reason: Parameters<typeof recordEvent>[2], message: string) =>
     events.push(

@@ -2,12 +2,17 @@
 // ConfigMap `kubefox-gitops-status` in the platform's namespace, holding the
 // status as JSON. It is written only when its content changes (never just
 // because a sync ran), so a no-op resync stays at zero writes. Times that
-// change on every sync (lastSyncTime) are kept in memory only.
+// change on every sync (lastSyncTime) are kept in memory only. Every read and
+// write of that ConfigMap is here: a reconcile writes it once, at its end
+// (writeStatus), and before that only to record a release's pending version
+// ahead of applying it (recordPendingRelease).
 import type { KubernetesObject, V1ConfigMap } from "@kubernetes/client-node";
 import type { ManagedCache } from "../cluster/cache.js";
 import type { ClusterClient } from "../cluster/client.js";
 import { labels, managedByValue } from "../cluster/labels.js";
 import { withDesiredHash } from "../render/deployment.js";
+import { applyAll } from "./apply.js";
+import { applyFailure } from "./apply-failure.js";
 import type { ReleaseState } from "./release.js";
 import type { DeploymentStatus, InventoryEntry, PlatformStatus } from "./status.js";
 
@@ -22,6 +27,14 @@ export interface StoredStatus {
   orphans?: InventoryEntry[];
   /** Release state (DESIGN §4), by environment. */
   releases?: Record<string, ReleaseState>;
+}
+
+/** Where a platform's status is kept. */
+export interface StatusTarget {
+  client: ClusterClient;
+  cache: ManagedCache;
+  platform: string;
+  namespace: string;
 }
 
 export function statusRef(namespace: string) {
@@ -75,4 +88,31 @@ export function toStored(
     deployments: status.deployments.map(({ lastSyncTime: _t, ...rest }) => rest),
     ...(releases ? { releases } : {}),
   };
+}
+
+/** Stores the status (a write only when it changed); throws the typed error when the write fails. */
+export async function writeStatus(target: StatusTarget, stored: StoredStatus): Promise<void> {
+  await save(target, stored, "writing status: ");
+}
+
+/**
+ * The write-ahead record of a release (DESIGN §4): its state, with its new
+ * pending version, stored before any object of that version is applied, so a
+ * controller killed at any point after finds every object it may have made.
+ * `base` is the status as stored so far; only this release's state changes.
+ */
+export async function recordPendingRelease(
+  target: StatusTarget,
+  base: StoredStatus,
+  release: ReleaseState,
+): Promise<void> {
+  const stored = { ...base, releases: { ...base.releases, [release.environment]: release } };
+  await save(target, stored, "recording release state: ");
+}
+
+async function save(target: StatusTarget, stored: StoredStatus, what: string): Promise<void> {
+  const result = await applyAll(target.client, target.cache, [
+    statusObject(target.platform, target.namespace, stored),
+  ]);
+  if (result.errors.length > 0) throw applyFailure(result.errors, what);
 }

@@ -1,0 +1,20 @@
+// The error that failed writes amount to, typed so that its code reaches the
+// status: a cluster that did not answer is ClusterUnavailable (retried with
+// backoff, issue 8), an object that exists without our label is a Conflict, and
+// anything else is reported as Internal.
+import { ClusterUnavailableError, ConflictError, type ErrorCode } from "../errors.js";
+
+export interface FailedObject {
+  kind: string;
+  name: string;
+  message: string;
+  code?: ErrorCode;
+}
+
+export function applyFailure(failed: FailedObject[], prefix = ""): Error {
+  const message = prefix + failed.map((e) => `${e.kind} ${e.name}: ${e.message}`).join("; ");
+  const all = (code: ErrorCode) => failed.length > 0 && failed.every((e) => e.code === code);
+  if (all("ClusterUnavailable")) return new ClusterUnavailableError(message);
+  if (all("Conflict")) return new ConflictError(message);
+  return new Error(message);
+}

@@ -1,0 +1,133 @@
+// The deployments' part of a platform's reconcile: each deployment's ref
+// resolved, its system loaded, validated and rendered, applied, and its status
+// built from what happened. A deployment that fails keeps what it ran before.
+import type { KubernetesObject } from "@kubernetes/client-node";
+import { refKey, refOf } from "../cluster/client.js";
+import { describeError, KubefoxError, PolicyError, ValidationError } from "../errors.js";
+import { renderDeployment } from "../render/deployment.js";
+import type { PlatformTarget } from "../render/input.js";
+import { applyAll, type ApplyResult } from "./apply.js";
+import { applyFailure } from "./apply-failure.js";
+import { environmentContext, requireEnvironment } from "./environment.js";
+import { componentHealth } from "./health.js";
+import type { PlatformInput } from "./platform.js";
+import {
+  worst,
+  type DeploymentStatus,
+  type InventoryEntry,
+  type ObjectStatus,
+  type State,
+} from "./status.js";
+import { atCommit } from "./systems.js";
+
+/** One deployment's reconcile, as its steps fill it in. */
+export interface DeploymentWork {
+  ref: string;
+  environment?: string;
+  previous?: Omit<DeploymentStatus, "lastSyncTime">;
+  commit?: string;
+  objects?: KubernetesObject[];
+  warnings: string[];
+  conflicts: ObjectStatus[];
+  error?: unknown;
+  applied?: ApplyResult;
+}
+
+/** Resolve the ref, load and validate that commit's system, render it; a failure is recorded, not thrown. */
+export async function renderOne(
+  input: PlatformInput,
+  platform: PlatformTarget,
+  w: DeploymentWork,
+): Promise<void> {
+  try {
+    w.commit = await input.resolveRef(w.ref);
+    const loaded = await input.systems.get(w.commit);
+    if (!loaded.ok) throw new ValidationError(loaded.problems);
+    const environment = w.environment
+      ? environmentContext(input.control, w.environment)
+      : undefined;
+    // A deployment that names an environment takes it whole: what it lacks is an error.
+    if (environment) requireEnvironment(loaded.model, environment);
+    const rendered = renderDeployment(atCommit(loaded.model, w.commit), platform, {
+      ref: w.ref,
+      ...(environment ? { environment } : {}),
+    });
+    if (rendered.refusals.length > 0) throw new PolicyError(rendered.refusals.join("\n"));
+    w.objects = rendered.objects;
+    w.warnings = rendered.warnings;
+  } catch (err) {
+    w.error = err;
+  }
+}
+
+/** Two deployments that render the same object (a raw manifest in both refs): the first keeps it. */
+export function claimOnce(work: DeploymentWork[]): void {
+  const owner = new Map<string, string>();
+  for (const w of work) {
+    if (!w.objects) continue;
+    w.objects = w.objects.filter((obj) => {
+      const key = refKey(refOf(obj));
+      const first = owner.get(key);
+      if (!first) {
+        owner.set(key, w.ref);
+        return true;
+      }
+      w.conflicts.push({
+        kind: obj.kind ?? "",
+        name: obj.metadata?.name ?? "",
+        message: `also rendered by deployment ${first}, which keeps it`,
+      });
+      return false;
+    });
+  }
+}
+
+/** Apply what rendered; objects that are not ours are conflicts, failed writes the error. */
+export async function applyDeployment(input: PlatformInput, w: DeploymentWork): Promise<void> {
+  w.applied = await applyAll(input.client, input.cache, w.objects!);
+  w.conflicts.push(...w.applied.conflicts);
+  if (w.applied.errors.length > 0) w.error = applyFailure(w.applied.errors);
+}
+
+/** What a deployment owns after this sync: what it applied, or, when it failed, what it had. */
+export function inventoryAfter(w: DeploymentWork): InventoryEntry[] {
+  if (w.applied && w.applied.errors.length === 0 && !w.error) return w.applied.inventory;
+  // A failed apply may have written part of the new set: keep the old and the new.
+  const kept = w.previous?.inventory ?? [];
+  const partial = w.applied?.inventory ?? [];
+  const seen = new Set(kept.map(refKey));
+  return [...kept, ...partial.filter((e) => !seen.has(refKey(e)))];
+}
+
+export function deploymentStatus(
+  input: PlatformInput,
+  w: DeploymentWork,
+  inventory: InventoryEntry[],
+  now: string,
+): DeploymentStatus {
+  const failed = w.error !== undefined;
+  const appliedId = failed ? (w.previous?.appliedId ?? "") : (w.commit ?? "");
+  const components = componentHealth(input.cache, inventory);
+  const state: State = failed ? "Failed" : worst(components.map((c) => c.state));
+  const error = failed ? describeError(w.error) : undefined;
+  const transitioned = w.previous?.state !== state || w.previous?.lastError !== error;
+  return {
+    ref: w.ref,
+    id: w.commit ?? w.previous?.id ?? "",
+    appliedId,
+    ...(w.environment ? { environment: w.environment } : {}),
+    state,
+    components,
+    conflicts: w.conflicts,
+    warnings: w.warnings,
+    ...(error
+      ? {
+          lastError: error,
+          lastErrorCode: w.error instanceof KubefoxError ? w.error.code : "Internal",
+        }
+      : {}),
+    lastSyncTime: now,
+    lastTransitionTime: transitioned ? now : (w.previous?.lastTransitionTime ?? now),
+    inventory,
+  };
+}
