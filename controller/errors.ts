@@ -111,6 +111,12 @@ export class ClusterUnavailableError extends KubefoxError {
   readonly retry = "backoff";
 }
 
+/** Writes the API server refused for good (an invalid object, forbidden): a new commit or a person must change something. */
+export class ClusterRejectedError extends KubefoxError {
+  readonly code = "ClusterRejected";
+  readonly retry = "never";
+}
+
 /** An object as a conflict names it. */
 export interface ObjectName {
   kind: string;

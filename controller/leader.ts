@@ -288,11 +288,3 @@ function toRecord(spec: LeaseSpec): LeaseRecord {
     leaseTransitions: spec.leaseTransitions ?? 0,
   };
 }
-
-/**
- * May this process write through `client` now?
- * @deprecated Ask `client.mayWrite()`; kept until platform-runner.ts does (issue 12).
- */
-export function mayWrite(client: ClusterClient): boolean {
-  return client.mayWrite();
-}

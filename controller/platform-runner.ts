@@ -6,8 +6,7 @@
 // in the cluster, so it can answer the status API without writing anything.
 import type { Bus } from "./bus.js";
 import type { Cluster, ClusterPool } from "./clusters.js";
-import { ClusterUnavailableError, describeError, KubefoxError } from "./errors.js";
-import { mayWrite } from "./leader.js";
+import { describeError, errorCode, retryable } from "./errors.js";
 import type { Logger } from "./log.js";
 import type { ControlModel } from "./model/load-control.js";
 import type { PlatformDoc } from "../schemas/platform.js";
@@ -80,7 +79,7 @@ export class PlatformRunner {
     const { source, refs } = snapshot;
     try {
       const cluster = this.deps.clusters.get(doc.spec.cluster?.context);
-      if (!mayWrite(cluster.client)) {
+      if (!cluster.client.mayWrite()) {
         await this.follow(cluster, doc, snapshot);
         return;
       }
@@ -122,11 +121,11 @@ export class PlatformRunner {
       });
     } catch (err) {
       const message = describeError(err);
-      this.retryIfUnavailable(err instanceof ClusterUnavailableError);
+      this.retryIfUnavailable(retryable(err));
       this.deps.log.error("platform sync failed", {
         platform: this.name,
         error: message,
-        code: err instanceof KubefoxError ? err.code : "Internal",
+        code: errorCode(err),
       });
       this.status = {
         ...(this.status ?? {

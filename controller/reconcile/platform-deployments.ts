@@ -3,7 +3,7 @@
 // built from what happened. A deployment that fails keeps what it ran before.
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { refKey, refOf } from "../cluster/client.js";
-import { describeError, KubefoxError, PolicyError, ValidationError } from "../errors.js";
+import { describeError, errorCode, PolicyError, ValidationError } from "../errors.js";
 import { renderDeployment } from "../render/deployment.js";
 import type { PlatformTarget } from "../render/input.js";
 import { applyAll, type ApplyResult } from "./apply.js";
@@ -123,7 +123,7 @@ export function deploymentStatus(
     ...(error
       ? {
           lastError: error,
-          lastErrorCode: w.error instanceof KubefoxError ? w.error.code : "Internal",
+          lastErrorCode: errorCode(w.error),
         }
       : {}),
     lastSyncTime: now,

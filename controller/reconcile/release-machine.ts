@@ -13,7 +13,7 @@
 // the active version never stops serving. Objects of archived versions are
 // deleted by the next reconcile, once the state that lists them is stored.
 import type { KubernetesObject } from "@kubernetes/client-node";
-import { describeError, KubefoxError } from "../errors.js";
+import { ActivationDeadlineError, describeError, errorCode } from "../errors.js";
 import type { ArchiveReason, ReleasePolicy, ReleaseState, ReleaseVersion } from "./release.js";
 import type { ComponentHealth, InventoryEntry } from "./status.js";
 
@@ -88,12 +88,6 @@ export interface ReleaseOutcome {
   undeleted: InventoryEntry[];
 }
 
-/** A release whose ref points at a commit that already missed its deadline: waits for a new commit. */
-export class DeadlineError extends KubefoxError {
-  readonly code = "ActivationDeadlineExceeded";
-  readonly retry = "never";
-}
-
 /**
  * Which commit ancestries the decision may need for this candidate. Each one is a
  * walk of the Git log, so the executor asks only these: whether a new commit moves
@@ -161,7 +155,7 @@ export function decideRelease(
   if (isNew && failedBefore) {
     const archived = clone(state);
     const error = keepActive(state, seen, actions, false);
-    const refused = new DeadlineError(
+    const refused = new ActivationDeadlineError(
       `${seen.release.ref} (${c.commit.slice(0, 12)}) was not Available within ` +
         `${seen.policy.activationDeadlineSeconds}s at ${failedBefore.archiveTime}; push a new commit to try again`,
     );
@@ -307,7 +301,7 @@ export function withReleaseError(state: ReleaseState, error: unknown): ReleaseSt
   return {
     ...clone(state),
     lastError: describeError(error),
-    lastErrorCode: error instanceof KubefoxError ? error.code : "Internal",
+    lastErrorCode: errorCode(error),
   };
 }
 
