@@ -10,7 +10,7 @@ import { applyAll, type ApplyResult } from "./apply.js";
 import { applyFailure } from "./apply-failure.js";
 import { environmentContext, requireEnvironment } from "./environment.js";
 import { componentHealth } from "./health.js";
-import type { PlatformInput } from "./platform.js";
+import type { PlatformInput } from "./platform-input.js";
 import {
   worst,
   type DeploymentStatus,

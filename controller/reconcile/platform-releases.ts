@@ -4,7 +4,7 @@
 // status at the end of the reconcile; the only write before that is a release's
 // write-ahead record of its pending version.
 import type { PlatformTarget } from "../render/input.js";
-import type { PlatformInput } from "./platform.js";
+import type { PlatformInput } from "./platform-input.js";
 import { reconcileRelease, removeRelease, type ReleaseContext } from "./release-executor.js";
 import { withReleaseError } from "./release-machine.js";
 import { releaseStatus, removedReleaseStatus } from "./release-status.js";

@@ -6,16 +6,11 @@
 // proceeds. The status is built and written once, at the end, whatever failed.
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { canonicalJson } from "../cluster/drift.js";
-import type { ClusterClient } from "../cluster/client.js";
-import type { ManagedCache } from "../cluster/cache.js";
 import { labels, managedByValue } from "../cluster/labels.js";
 import { mapBounded } from "../cluster/limit.js";
 import { describeError } from "../errors.js";
-import type { Logger } from "../log.js";
-import type { ControlModel } from "../model/load-control.js";
 import { withDesiredHash } from "../render/deployment.js";
 import type { PlatformTarget } from "../render/input.js";
-import type { PlatformDoc } from "../../schemas/platform.js";
 import { applyAll } from "./apply.js";
 import { applyFailure } from "./apply-failure.js";
 import { recordEvent } from "./events.js";
@@ -29,34 +24,10 @@ import {
 } from "./platform-deployments.js";
 import { reconcileReleases, releasesAsStored, type ReleasesResult } from "./platform-releases.js";
 import { planPrune, prune } from "./prune.js";
+import type { PlatformInput } from "./platform-input.js";
 import type { InventoryEntry, PlatformStatus } from "./status.js";
 import { toStored, writeStatus, type StoredStatus } from "./status-store.js";
-import type { SystemCache } from "./systems.js";
 import { listUnmanaged } from "./unmanaged.js";
-
-export interface PlatformInput {
-  name: string;
-  /** The system's name, from kubefox.yaml on the control branch ("" when it has none). */
-  system: string;
-  doc: PlatformDoc;
-  control: ControlModel;
-  /** Ref (e.g. `tag/v*`) to commit; throws RefNotFoundError. */
-  resolveRef: (ref: string) => Promise<string>;
-  /** Is commit `older` an ancestor of `newer`? (A release moving back rolls back.) */
-  isAncestor: (older: string, newer: string) => Promise<boolean>;
-  systems: SystemCache;
-  client: ClusterClient;
-  cache: ManagedCache;
-  /** What the last reconcile of this platform left (from memory, or from the cluster after a restart). */
-  previous: StoredStatus | undefined;
-  /** False after a fetch error or with an unsound control branch: nothing is pruned. */
-  allowPrune: boolean;
-  /** Refresh the list of objects we did not create (reads every kind; not on every drift). */
-  listUnmanaged: boolean;
-  /** Last known unmanaged list, kept when not refreshed. */
-  unmanaged: PlatformStatus["unmanaged"];
-  log: Logger;
-}
 
 export interface PlatformResult {
   status: PlatformStatus;

@@ -10,7 +10,7 @@ import { renderReleaseFront, renderReleaseVersion, type ReleaseTarget } from "..
 import type { PlatformTarget } from "../render/input.js";
 import { environmentContext, requireEnvironment } from "./environment.js";
 import { componentHealth } from "./health.js";
-import type { PlatformInput } from "./platform.js";
+import type { PlatformInput } from "./platform-input.js";
 import {
   ancestryQuestions,
   entryOf,
