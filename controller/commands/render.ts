@@ -1,29 +1,40 @@
 // `kubefox-gitops render [DIR] --platform NAME [--ref REF]` (DESIGN §7): the
-// objects a platform's deployments would apply, as multi-document YAML on
-// stdout; nothing is applied and no cluster is needed. It previews the working
-// tree: the platform and environment files, and the system, are read from DIR
-// as they are, and rendered as every deployment of the platform (or the one
-// with --ref) would run them. The commit label is DIR's HEAD when DIR is a Git
-// work tree. Exit 0 rendered, 1 invalid or refused, 2 could not run.
-import { readFile, stat } from "node:fs/promises";
+// objects a platform's deployments and releases would apply, as multi-document
+// YAML on stdout that `kubectl apply -f -` accepts; nothing is applied and no
+// cluster is needed. What it rendered, and anything it could not, goes to
+// stderr. The platform, environment and config files are read from DIR as they
+// are; refs resolve as run resolves them (see work-tree.ts). Exit 0 rendered;
+// 1 invalid, refused, or a ref that does not resolve (nothing on stdout then);
+// 2 could not run.
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { stringify } from "yaml";
-import { describeError, formatProblem, SettingsError, type Problem } from "../errors.js";
+import {
+  describeError,
+  errorCode,
+  formatProblem,
+  SettingsError,
+  ValidationError,
+} from "../errors.js";
 import { FsTree } from "../model/fs-tree.js";
 import { loadControl } from "../model/load-control.js";
-import { loadSystem } from "../model/load-system.js";
-import { renderDeployment } from "../render/deployment.js";
-import type { PlatformTarget } from "../render/input.js";
-import { environmentContext } from "../reconcile/environment.js";
-import { atCommit } from "../reconcile/systems.js";
+import {
+  PolicyRefusal,
+  previewPlatform,
+  type PreviewFailure,
+  type PreviewPart,
+} from "./platform-preview.js";
+import { openWorkTree, type ResolvedAt, type WorkTree } from "./work-tree.js";
 
 const usage = `usage: kubefox-gitops render [DIR] --platform NAME [--ref REF]
 
-Prints, as YAML, the objects the platform's deployments would apply, rendering
-the system in DIR (default: the current folder) as it is in the working tree.
-With --ref, only the deployment with that ref (or that ref as a new deployment).`;
+Prints, as YAML, the objects the platform's deployments and releases would
+apply, from the KubeFox repository in DIR (default: the current folder). Refs
+resolve in DIR's Git repository as run resolves them; the commit checked out is
+read from the working tree. With --ref, only the deployments and releases with
+that ref (or that ref as a new deployment).`;
 
 export async function render(args: string[]): Promise<number> {
   let dir: string;
@@ -60,13 +71,8 @@ export async function render(args: string[]): Promise<number> {
   )
     return fail(`${dir} is not a folder`);
 
-  const tree = new FsTree(dir);
-  const control = await loadControl(tree);
-  const system = await loadSystem(tree);
-  const problems: Problem[] = [...control.problems, ...(system.ok ? [] : system.problems)];
-  if (problems.length > 0) return invalid(problems.map(formatProblem));
-  if (!system.ok) return 1;
-
+  const control = await loadControl(new FsTree(dir));
+  if (control.problems.length > 0) return invalid(control.problems.map(formatProblem));
   const doc = control.model.platforms[platformName];
   if (!doc) {
     const known = Object.keys(control.model.platforms).join(", ") || "none";
@@ -74,60 +80,112 @@ export async function render(args: string[]): Promise<number> {
       `no platform ${platformName} in ${path.join(dir, "platforms")} (platforms: ${known})`,
     );
   }
-  const platform: PlatformTarget = {
-    name: platformName,
-    namespace: doc.spec.namespace,
-    policy: doc.spec.policy,
-  };
-  const deployments = onlyRef
-    ? [doc.spec.deployments.find((d) => d.ref === onlyRef) ?? { ref: onlyRef }]
-    : doc.spec.deployments;
-  const commit = await headOf(dir);
-  const objects: KubernetesObject[] = [];
-  const errors: string[] = [];
-  for (const d of deployments) {
-    try {
-      const environment = d.environment
-        ? environmentContext(control.model, d.environment)
-        : undefined;
-      const rendered = renderDeployment(atCommit(system.model, commit), platform, {
-        ref: d.ref,
-        ...(environment ? { environment } : {}),
-      });
-      errors.push(...rendered.refusals);
-      for (const w of rendered.warnings) process.stderr.write(`warning: ${d.ref}: ${w}\n`);
-      objects.push(...rendered.objects);
-    } catch (err) {
-      errors.push(`${d.ref}: ${describeError(err)}`);
-    }
+
+  let tree: WorkTree;
+  try {
+    tree = await openWorkTree(dir);
+  } catch (err) {
+    return fail(describeError(err));
   }
-  if (errors.length > 0) return invalid(errors);
-  process.stdout.write(
-    objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join("---\n"),
+  const preview = await previewPlatform(tree, control.model, platformName, doc, onlyRef).finally(
+    () => tree.close(),
   );
+
+  const { platform, parts, failures } = preview;
+  say(
+    `platform ${platform.name}, namespace ${platform.namespace}` +
+      (tree.git
+        ? ""
+        : `; ${dir} is not a Git repository, so its working tree stands for every ref`),
+  );
+  if (failures.length > 0) {
+    const shown = new Set<string>();
+    for (const f of failures) {
+      const problems = problemsOf(f.error).map(formatProblem);
+      for (const line of problems.filter((l) => !shown.has(l))) {
+        shown.add(line);
+        process.stderr.write(`${line}\n`);
+      }
+      const code = errorCode(f.error);
+      const why =
+        problems.length > 0
+          ? `${count(problems.length, "problem")} (above) in ${where(f.at, tree.git)}`
+          : describeError(f.error);
+      say(`${what(f)}: [${code}] ${why}`);
+    }
+    const hint = parts.length > 0 ? " (--ref REF renders the ones with that ref alone)" : "";
+    say(
+      `nothing printed: ${failures.length} of ${failures.length + parts.length} not rendered${hint}`,
+    );
+    return 1;
+  }
+
+  const documents: string[] = [];
+  for (const part of parts) {
+    for (const w of part.warnings) process.stderr.write(`warning: ${part.ref}: ${w}\n`);
+    say(summary(part, tree.git));
+    documents.push(...part.objects.map(toYaml));
+    if (part.routingSecret) documents.push(asComment(part.routingSecret));
+  }
+  if (parts.length === 0) say("nothing to render: the platform has no deployments or releases");
+  process.stdout.write(documents.join("---\n"));
   return 0;
 }
 
-/** DIR's HEAD commit when it is a Git work tree, read from its files (no git needed). */
-async function headOf(dir: string): Promise<string> {
-  const zero = "0".repeat(40);
-  try {
-    const gitDir = path.join(dir, ".git");
-    const head = (await readFile(path.join(gitDir, "HEAD"), "utf8")).trim();
-    if (/^[0-9a-f]{40}$/.test(head)) return head;
-    const ref = /^ref: (.+)$/.exec(head)?.[1];
-    if (!ref) return zero;
-    const loose = await readFile(path.join(gitDir, ref), "utf8").catch(() => undefined);
-    if (loose) return loose.trim();
-    const packed = await readFile(path.join(gitDir, "packed-refs"), "utf8").catch(() => "");
-    return (
-      new RegExp(`^([0-9a-f]{40}) ${ref.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m").exec(
-        packed,
-      )?.[1] ?? zero
-    );
-  } catch {
-    return zero;
-  }
+function what(p: PreviewPart | PreviewFailure): string {
+  return p.kind === "release" ? `release ${p.environment} (${p.ref})` : `deployment ${p.ref}`;
+}
+
+function summary(part: PreviewPart, git: boolean): string {
+  const tag = part.at.tag ? `, tag ${part.at.tag}` : "";
+  const at = git
+    ? ` at ${part.at.commit.slice(0, 12)}${tag}${part.at.workingTree ? " (working tree)" : ""}`
+    : "";
+  const extra = [
+    part.adHoc ? "not in the platform file" : undefined,
+    part.kind === "deployment" && part.environment ? `environment ${part.environment}` : undefined,
+  ].filter((e) => e !== undefined);
+  const secret = part.routingSecret
+    ? `, and Secret ${part.routingSecret.metadata?.name} without its keys, as a comment (the controller makes them)`
+    : "";
+  return `${what(part)}${extra.length > 0 ? ` (${extra.join(", ")})` : ""}${at}: ${count(part.objects.length, "object")}${secret}`;
+}
+
+function where(at: ResolvedAt | undefined, git: boolean): string {
+  if (!at || at.workingTree || !git) return "the working tree";
+  return `commit ${at.commit.slice(0, 12)}${at.tag ? ` (tag ${at.tag})` : ""}`;
+}
+
+function problemsOf(error: unknown) {
+  if (error instanceof ValidationError || error instanceof PolicyRefusal) return error.problems;
+  return [];
+}
+
+function toYaml(obj: KubernetesObject): string {
+  return stringify(obj, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+/**
+ * The routing Secret as a YAML comment: a reader sees its name, labels and keys,
+ * and `kubectl apply -f -` skips it, so the real Secret's keys are never
+ * overwritten (nor an empty one made, which the controller would take as made).
+ */
+function asComment(secret: KubernetesObject): string {
+  const lines = [
+    `Secret ${secret.metadata?.name}: the controller makes it once, with 256 random bits per key,`,
+    "and never shows or reads it back. Shown without its keys, as a comment, so that applying",
+    "this output leaves it alone:",
+    ...toYaml(secret).trimEnd().split("\n"),
+  ];
+  return lines.map((l) => `# ${l}\n`).join("");
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+function say(line: string): void {
+  process.stderr.write(`kubefox-gitops render: ${line}\n`);
 }
 
 function invalid(lines: string[]): number {
@@ -136,6 +194,6 @@ function invalid(lines: string[]): number {
 }
 
 function fail(message: string): number {
-  process.stderr.write(`kubefox-gitops render: ${message}\n`);
+  say(message);
   return 2;
 }

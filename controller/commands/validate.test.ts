@@ -1,6 +1,6 @@
 // `kubefox-gitops validate` as a user runs it: the real CLI, spawned, on fixtures.
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -68,6 +68,41 @@ describe("kubefox-gitops validate", () => {
     expect(result.stdout).toBe(expected);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/: 50 problems in 13 files\n$/);
+  });
+
+  it("refuses a manifest the way run does, and a broken YAML file in one message", async () => {
+    const repo = path.join(scratch, "refused");
+    await cp(path.join(root, "repo-template"), repo, { recursive: true });
+    await mkdir(path.join(repo, "manifests"));
+    await writeFile(
+      path.join(repo, "manifests/agent.yaml"),
+      [
+        "apiVersion: apps/v1",
+        "kind: DaemonSet",
+        "metadata: {name: agent}",
+        "spec:",
+        "  selector: {matchLabels: {app: agent}}",
+        "  template:",
+        "    metadata: {labels: {app: agent}}",
+        "    spec:",
+        "      hostNetwork: true",
+        "      containers: [{name: agent, image: busybox}]",
+        "",
+      ].join("\n"),
+    );
+    await writeFile(
+      path.join(repo, "manifests/broken.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings\ndata:\n  a: b\n  c: d\n",
+    );
+    const result = await run([repo]);
+    expect(result.stdout).toBe(
+      [
+        "manifests/agent.yaml:9:7: DaemonSet agent asks for hostNetwork, which platform local does not allow",
+        "manifests/broken.yaml:3:11: this { starts a map that is never closed with } (the YAML parser noticed at line 4, column 1)",
+        "",
+      ].join("\n"),
+    );
+    expect(result.code).toBe(1);
   });
 
   it("says what to do about an empty folder", async () => {

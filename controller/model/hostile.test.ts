@@ -149,7 +149,9 @@ describe("the loader on hostile input", () => {
     ]);
     // JSON is YAML: read as it is, even indented with tabs.
     expect(about("apps/jsonok/app.yaml")).toEqual([]);
-    expect(about("apps/dupes/app.yaml")).toEqual(['apps/dupes/app.yaml:4:38: duplicate key "web"']);
+    expect(about("apps/dupes/app.yaml")).toEqual([
+      'apps/dupes/app.yaml:4:38: duplicate key "web" (first at column 21)',
+    ]);
     expect(about("apps/proto/app.yaml")).toEqual([
       expect.stringContaining(
         'apps/proto/app.yaml:4:21: spec.components has an invalid name "__proto__"',

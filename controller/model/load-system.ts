@@ -5,7 +5,7 @@
 import type { AppDoc } from "../../schemas/app.js";
 import type { SystemDoc } from "../../schemas/system.js";
 import { describeError, type Problem } from "../errors.js";
-import type { FieldPath } from "./issue.js";
+import type { FieldPath, Issue } from "./issue.js";
 import { loadKindFile } from "./kind-file.js";
 import { loadManifests, type Manifest } from "./manifests.js";
 import { byPosition } from "./problem-order.js";
@@ -29,10 +29,15 @@ export interface SystemModel {
    * and spreading copy the data above and leave it behind.
    */
   locate(file: string, path: FieldPath, message: string, offset?: number): Problem;
+  /** The issue at its field in the manifest's document (a method, for the same reason). */
+  locateManifest(manifest: Manifest, issue: Issue): Problem;
 }
 
 /** What checks of apps against something outside the system read. */
 export type LocatedApps = Pick<SystemModel, "apps" | "locate">;
+
+/** What checks of manifests against a platform read. */
+export type LocatedManifests = Pick<SystemModel, "manifests" | "locateManifest">;
 
 export type LoadedSystem =
   | { ok: true; model: SystemModel }
@@ -40,11 +45,11 @@ export type LoadedSystem =
       ok: false;
       problems: Problem[];
       /**
-       * The apps that are valid on their own, when there are any, so that
-       * `validate` can check them against environments and report that beside
-       * these problems. Nothing deploys from it.
+       * The apps and manifests that are valid on their own, when there are any,
+       * so that `validate` can check them against environments and platforms
+       * and report that beside these problems. Nothing deploys from it.
        */
-      partial?: LocatedApps;
+      partial?: LocatedApps & LocatedManifests;
     };
 
 export const SYSTEM_FILE = "kubefox.yaml";
@@ -75,7 +80,9 @@ async function load(tree: Tree): Promise<LoadedSystem> {
   const system = await loadSystemFile(tree, entry(SYSTEM_FILE), problems);
   const apps = await loadApps(tree, entry("apps"), problems);
   const manifests = entry("manifests");
-  const loaded = manifests ? await loadManifests(tree, manifests) : { manifests: [], problems: [] };
+  const loaded = manifests
+    ? await loadManifests(tree, manifests)
+    : { manifests: [], texts: new Map<string, string>(), problems: [] };
   problems.push(...loaded.problems);
   problems.push(...nodePortClashes(apps));
 
@@ -83,40 +90,57 @@ async function load(tree: Tree): Promise<LoadedSystem> {
   const texts = new SourceTexts(
     new Map([...apps.values()].map((a) => [a.source.file, a.source.text])),
   );
+  const manifestTexts = new SourceTexts(loaded.texts);
   if (problems.length > 0 || !system) {
     problems.sort(byPosition);
-    if (apps.size === 0) return { ok: false, problems };
-    return { ok: false, problems, partial: new Apps(docs, texts) };
+    if (apps.size === 0 && loaded.manifests.length === 0) return { ok: false, problems };
+    return {
+      ok: false,
+      problems,
+      partial: new Located(docs, loaded.manifests, texts, manifestTexts),
+    };
   }
-  return { ok: true, model: new Model(system, docs, loaded.manifests, texts) };
+  return {
+    ok: true,
+    model: new Model(system, docs, loaded.manifests, texts, manifestTexts),
+  };
 }
 
-/** Apps with the texts of their files; own fields are plain data only. */
-class Apps implements LocatedApps {
+/** Apps and manifests with the texts of their files; own fields are plain data only. */
+class Located implements LocatedApps, LocatedManifests {
   readonly #sources: SourceTexts;
+  readonly #manifestSources: SourceTexts;
 
   constructor(
     public apps: Record<string, AppDoc>,
+    public manifests: Manifest[],
     sources: SourceTexts,
+    manifestSources: SourceTexts,
   ) {
     this.#sources = sources;
+    this.#manifestSources = manifestSources;
   }
 
   locate(file: string, path: FieldPath, message: string, offset?: number): Problem {
     return this.#sources.locate(file, path, message, offset);
   }
+
+  locateManifest(manifest: Manifest, issue: Issue): Problem {
+    return this.#manifestSources.locateIn(manifest.file, manifest.document, issue);
+  }
 }
 
-class Model extends Apps implements SystemModel {
+class Model extends Located implements SystemModel {
   name: string;
 
   constructor(
     public system: SystemDoc,
     apps: Record<string, AppDoc>,
-    public manifests: Manifest[],
+    manifests: Manifest[],
     sources: SourceTexts,
+    manifestSources: SourceTexts,
   ) {
-    super(apps, sources);
+    super(apps, manifests, sources, manifestSources);
     this.name = system.metadata.name;
   }
 }

@@ -13,6 +13,8 @@ import type { ParsedDocument } from "./yaml-document.js";
 export interface Manifest {
   /** The file it came from, relative to the tree's root. */
   file: string;
+  /** Which of the file's documents it is (empty ones not counted), to find its lines again. */
+  document: number;
   object: KubeObject;
 }
 
@@ -21,10 +23,12 @@ export const MANIFESTS_DIR = "manifests";
 export async function loadManifests(
   tree: Tree,
   entry: TreeEntry,
-): Promise<{ manifests: Manifest[]; problems: Problem[] }> {
+): Promise<{ manifests: Manifest[]; texts: Map<string, string>; problems: Problem[] }> {
+  const texts = new Map<string, string>();
   if (entry.type !== "dir") {
     return {
       manifests: [],
+      texts,
       problems: [problemAt(MANIFESTS_DIR, `is ${describeType(entry.type)}; expected a folder`)],
     };
   }
@@ -43,18 +47,19 @@ export async function loadManifests(
       );
       continue;
     }
-    for (const doc of documents) {
+    documents.forEach((doc, index) => {
       const checked = validateManifest(doc.data);
       if (!checked.ok) {
         problems.push(...schemaIssues(checked.errors, doc.data).map((i) => doc.locate(i)));
-        continue;
+        return;
       }
       const clash = duplicate(checked.value, doc, defined);
       if (clash) problems.push(clash);
-      manifests.push({ file, object: checked.value });
-    }
+      manifests.push({ file, document: index, object: checked.value });
+      texts.set(file, doc.text);
+    });
   }
-  return { manifests, problems };
+  return { manifests, texts, problems };
 }
 
 /** Two documents for one object would overwrite each other on every apply. */

@@ -4,35 +4,38 @@
 // parsed again the first time a problem is placed in it: the parser's node tree
 // costs several times the text, and loaded systems are cached per commit.
 import type { Problem } from "../errors.js";
-import type { FieldPath } from "./issue.js";
+import type { FieldPath, Issue } from "./issue.js";
 import { problemAt } from "./tree-files.js";
 import type { ParsedDocument } from "./yaml-document.js";
 import { parseYamlText } from "./yaml-file.js";
 
 export class SourceTexts {
   readonly #texts: ReadonlyMap<string, string>;
-  readonly #parsed = new Map<string, ParsedDocument | undefined>();
+  readonly #parsed = new Map<string, ParsedDocument[]>();
 
-  /** Texts by file, each of a file that holds one document. */
+  /** Texts by file. */
   constructor(texts: ReadonlyMap<string, string>) {
     this.#texts = texts;
   }
 
   /** `message` at the field `path` of `file`, `offset` characters into its string if given. */
   locate(file: string, path: FieldPath, message: string, offset?: number): Problem {
-    const document = this.#document(file);
-    if (!document) return problemAt(file, message);
-    return document.locate({ path, message, offset });
+    return this.locateIn(file, 0, { path, message, offset });
   }
 
-  #document(file: string): ParsedDocument | undefined {
-    if (!this.#parsed.has(file)) {
+  /** The issue in the `document`th non-empty document of `file` (a manifests file holds several). */
+  locateIn(file: string, document: number, issue: Issue): Problem {
+    const parsed = this.#documents(file)[document];
+    return parsed ? parsed.locate(issue) : problemAt(file, issue.message);
+  }
+
+  #documents(file: string): ParsedDocument[] {
+    let documents = this.#parsed.get(file);
+    if (!documents) {
       const text = this.#texts.get(file);
-      this.#parsed.set(
-        file,
-        text === undefined ? undefined : parseYamlText(file, text).documents[0],
-      );
+      documents = text === undefined ? [] : parseYamlText(file, text).documents;
+      this.#parsed.set(file, documents);
     }
-    return this.#parsed.get(file);
+    return documents;
   }
 }

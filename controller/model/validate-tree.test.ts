@@ -19,6 +19,12 @@ const platform = (name: string, spec: string) => ({
   [`platforms/${name}.yaml`]: doc("Platform", name, `{namespace: ${name}, ${spec}}`),
 });
 const releasesProd = "releases: [{environment: prod, ref: tag/v*}]";
+const hostNetworkPod = {
+  "manifests/agent.yaml":
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: agent}\nspec:\n  containers: [{name: a, image: a}]\n  hostNetwork: true\n",
+};
+const hostNetworkRefused = (platform: string) =>
+  `manifests/agent.yaml:6:3: Pod agent asks for hostNetwork, which platform ${platform} does not allow`;
 const missingRegion =
   "apps/store/app.yaml:4:52: component web: env REGION needs {{.Env.region}}, which environment prod does not define";
 
@@ -64,6 +70,41 @@ describe("validateTree", () => {
       [],
     ],
     ["nothing of environments without control files", { ...system, ...store }, []],
+    [
+      "a manifest the policy of a platform that deploys it refuses, at the field",
+      { ...system, ...hostNetworkPod, ...platform("live", "deployments: [{ref: branch/main}]") },
+      [hostNetworkRefused("live")],
+    ],
+    [
+      "it for each platform that refuses it, not for one that allows it",
+      {
+        ...system,
+        ...hostNetworkPod,
+        ...platform("live", "deployments: [{ref: branch/main}]"),
+        ...platform("edge", "deployments: [{ref: branch/main}]"),
+        ...platform("lab", "deployments: [{ref: branch/main}], policy: {allowHostNetwork: true}"),
+      },
+      [hostNetworkRefused("edge"), hostNetworkRefused("live")],
+    ],
+    [
+      "it beside the system's own problems",
+      {
+        ...system,
+        ...hostNetworkPod,
+        "apps/bad/app.yaml": doc("App", "bad", "{components: {web: {}}}"),
+        ...platform("live", "deployments: [{ref: branch/main}]"),
+      },
+      [
+        'apps/bad/app.yaml:4:21: spec.components.web is missing required field "image"',
+        hostNetworkRefused("live"),
+      ],
+    ],
+    [
+      "nothing of manifests for a platform that only releases (releases apply none)",
+      { ...system, ...hostNetworkPod, ...prod, ...platform("live", releasesProd) },
+      [],
+    ],
+    ["nothing of manifests without control files", { ...system, ...hostNetworkPod }, []],
   ])("reports %s", async (_, files, expected) => {
     const report = await validateTree(new MemoryTree(files));
     expect(report.problems.map(formatProblem)).toEqual(expected);

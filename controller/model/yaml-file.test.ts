@@ -60,8 +60,8 @@ describe("parseYamlFile", () => {
   });
 
   it.each([
-    ["a: 1\nb:\n  c: 2\n  c: 3\n", ['f.yaml:4:3: duplicate key "c"']],
-    ['a: 1\n"a": 2\n', ['f.yaml:2:1: duplicate key "a"']],
+    ["a: 1\nb:\n  c: 2\n  c: 3\n", ['f.yaml:4:3: duplicate key "c" (first at line 3)']],
+    ['a: 1\n"a": 2\n', ['f.yaml:2:1: duplicate key "a" (first at line 1)']],
     [
       "a: !!binary aGVsbG8=\n",
       [
@@ -75,8 +75,13 @@ describe("parseYamlFile", () => {
     ["a: !custom x\n", [expect.stringMatching(/^f\.yaml:1:4: tag !custom is not allowed/)]],
     ["a: !!set {x}\n", [expect.stringMatching(/^f\.yaml:1:4: tag !!set is not allowed/)]],
     ["a: 1\nb: *nowhere\n", ["f.yaml:2:4: alias *nowhere has no anchor &nowhere before it"]],
-    ["a:\n\tb: 1\n", ["f.yaml:2:1: Tabs are not allowed as indentation"]],
-    ["a: [1, 2\nb: 3\n", [expect.stringMatching(/^f\.yaml:2:1: /)]],
+    ["a:\n\tb: 1\n", ["f.yaml:2:1: a tab indents this line; YAML indents with spaces only"]],
+    [
+      "a: [1, 2\nb: 3\n",
+      [
+        "f.yaml:1:4: this [ starts a list that is never closed with ] (the YAML parser noticed at line 2, column 1)",
+      ],
+    ],
     ["a: b: c\n", [expect.stringMatching(/^f\.yaml:1:4: /)]],
   ])("reports %j", (text, expected) => {
     expect(problems(text)).toEqual(expected);

@@ -10,11 +10,11 @@ import {
   type DocumentOptions,
   type ParseOptions,
   type SchemaOptions,
-  type YAMLError,
 } from "yaml";
 import { describeError, type Problem } from "../errors.js";
-import { MAX_ALIAS_COUNT, MAX_DEPTH, MAX_SYNTAX_ERRORS_PER_FILE } from "./limits.js";
+import { MAX_ALIAS_COUNT, MAX_DEPTH } from "./limits.js";
 import { ParsedDocument } from "./yaml-document.js";
+import { syntaxProblems } from "./yaml-syntax.js";
 import { decodeText } from "./yaml-text.js";
 
 export interface YamlFile {
@@ -53,17 +53,14 @@ export function parseYamlText(file: string, text: string): YamlFile {
   const docs = Array.from(parseAllDocuments(text, { ...parseOptions, lineCounter: lines }));
   const problems: Problem[] = [];
   const documents: ParsedDocument[] = [];
-  const syntax: Problem[] = [];
   for (const doc of docs) {
-    const errors = [...doc.errors, ...doc.warnings];
-    for (const error of errors) syntax.push(syntaxProblem(file, text, lines, error));
-    if (errors.length > 0 || doc.contents === null) continue;
+    if (doc.errors.length > 0 || doc.warnings.length > 0 || doc.contents === null) continue;
     const parsed = toData(file, doc, text, lines);
     if ("problem" in parsed) problems.push(parsed.problem);
     // Only comments, or `~`: an empty document, skipped as kubectl skips it.
     else if (parsed.document.data !== null) documents.push(parsed.document);
   }
-  problems.push(...capped(unique(syntax), file));
+  problems.push(...syntaxProblems(file, text, lines, docs));
   return { documents, problems };
 }
 
@@ -123,56 +120,4 @@ function depthOf(data: unknown): number {
     for (const child of Object.values(value)) stack.push([child, depth + 1]);
   }
   return max;
-}
-
-function syntaxProblem(file: string, text: string, lines: LineCounter, error: YAMLError): Problem {
-  const [from] = error.pos;
-  return {
-    file,
-    ...lines.linePos(from),
-    message: syntaxMessage(error, text.slice(from, from + 256)),
-  };
-}
-
-/** A map key as the file spells it, from where it starts: plain, or quoted. */
-const keyAtStart = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^:#\n]*?)\s*:/;
-
-function syntaxMessage(error: YAMLError, source: string): string {
-  switch (error.code) {
-    case "DUPLICATE_KEY": {
-      const key = keyAtStart.exec(source)?.[1];
-      return key
-        ? `duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}`
-        : "duplicate key";
-    }
-    case "TAG_RESOLVE_FAILED": {
-      const tag = error.message
-        .replace(/^Unresolved tag: /, "")
-        .replace("tag:yaml.org,2002:", "!!");
-      return `tag ${tag} is not allowed: only plain YAML (strings, numbers, booleans, null, maps and lists) is read`;
-    }
-    case "RESOURCE_EXHAUSTION":
-      return "is too deeply nested to read";
-    default:
-      return error.message;
-  }
-}
-
-function unique(problems: Problem[]): Problem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.line}:${p.col}:${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-function capped(problems: Problem[], file: string): Problem[] {
-  if (problems.length <= MAX_SYNTAX_ERRORS_PER_FILE) return problems;
-  const kept = problems.slice(0, MAX_SYNTAX_ERRORS_PER_FILE);
-  const last = kept[kept.length - 1]!;
-  const more = problems.length - kept.length;
-  kept.push({ file, line: last.line, col: last.col, message: `and ${more} more YAML errors` });
-  return kept;
 }

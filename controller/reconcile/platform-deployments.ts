@@ -3,7 +3,14 @@
 // built from what happened. A deployment that fails keeps what it ran before.
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { refKey, refOf } from "../cluster/client.js";
-import { describeError, errorCode, PolicyError, ValidationError } from "../errors.js";
+import {
+  describeError,
+  errorCode,
+  formatProblem,
+  PolicyError,
+  ValidationError,
+} from "../errors.js";
+import { manifestRefusals } from "../render/refusals.js";
 import { renderDeployment } from "../render/deployment.js";
 import type { PlatformTarget } from "../render/input.js";
 import { applyAll, type ApplyResult } from "./apply.js";
@@ -43,6 +50,9 @@ export async function renderOne(
     w.commit = await input.resolveRef(w.ref);
     const loaded = await input.systems.get(w.commit);
     if (!loaded.ok) throw new ValidationError(loaded.problems);
+    // What the platform refuses in the manifests, at each field: the check validate and render make.
+    const refused = manifestRefusals(loaded.model, platform);
+    if (refused.length > 0) throw new PolicyError(refused.map(formatProblem).join("\n"));
     const environment = w.environment
       ? environmentContext(input.control, w.environment)
       : undefined;

@@ -16,7 +16,7 @@ import {
 } from "./release-machine.js";
 import { releaseStatus } from "./release-status.js";
 import { releasePolicy, type ReleaseState, type ReleaseStatus } from "./release.js";
-import { routingSecret } from "./routing-secret.js";
+import { newRoutingSecret } from "./routing-secret.js";
 import type { InventoryEntry } from "./status.js";
 
 export interface ReleaseContext extends ReleaseView {
@@ -96,7 +96,7 @@ async function perform(
     case "recordPending":
       return ctx.recordPending(action.state);
     case "ensureRoutingSecret":
-      await client.createIfMissing(routingSecret(ctx.platform, environment));
+      await client.createIfMissing(newRoutingSecret(ctx.platform, environment));
       outcome.routingSecretMade = true;
       return;
     case "apply":

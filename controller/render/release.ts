@@ -6,8 +6,8 @@
 //   only, whose selector picks the pods of one version, and an Ingress for the
 //   environment's hostNames. Cutting over is applying the front for the new
 //   version: the selectors switch, in one step.
-// Pure; the `<env>-routing` Secret holds random keys and is made in reconcile.
-import type { KubernetesObject, V1Ingress, V1IngressRule } from "@kubernetes/client-node";
+// Pure; the `<env>-routing` Secret holds random keys, which reconcile makes.
+import type { KubernetesObject, V1Ingress, V1IngressRule, V1Secret } from "@kubernetes/client-node";
 import { labels, managedByValue } from "../cluster/labels.js";
 import { withDesiredHash } from "./deployment.js";
 import { resolveEnv } from "./env.js";
@@ -177,4 +177,31 @@ export function renderReleaseFront(
 /** The name of an environment's routing Secret. */
 export function routingSecretName(environment: string): string {
   return objectName(environment, "routing");
+}
+
+/**
+ * An environment's routing Secret holding these keys. Reconcile makes it once
+ * with random keys; `render` shows it with placeholders and never applies it.
+ */
+export function routingSecret(
+  platform: PlatformTarget,
+  environment: string,
+  keys: { public: string; private: string },
+): V1Secret {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: {
+      name: routingSecretName(environment),
+      namespace: platform.namespace,
+      labels: {
+        [labels.managedBy]: managedByValue,
+        [labels.platform]: platform.name,
+        [labels.environment]: environment,
+        [labels.owner]: "routing",
+      },
+    },
+    type: "Opaque",
+    stringData: { "public-api-key": keys.public, "private-api-key": keys.private },
+  };
 }

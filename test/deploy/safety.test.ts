@@ -66,10 +66,12 @@ spec:
       "refused",
     );
     expect(refused.lastErrorCode).toBe("PolicyViolation");
-    expect(refused.lastError).toContain(
-      "manifests/agent.yaml: DaemonSet agent asks for hostNetwork",
+    expect(refused.lastError).toBe(
+      [
+        "manifests/agent.yaml:9:7: DaemonSet agent asks for hostNetwork, which platform p does not allow",
+        "manifests/agent.yaml:10:68: DaemonSet agent runs container agent privileged, which platform p does not allow",
+      ].join("\n"),
     );
-    expect(refused.lastError).toContain("runs container agent privileged");
     expect(refused.appliedId).toBe(ready.appliedId);
     const { apps } = clients();
     await expect(apps.readNamespacedDaemonSet({ name: "agent", namespace })).rejects.toMatchObject({

@@ -90,7 +90,7 @@ const cases: Hostile[] = [
       work.write({
         [app]: appYaml((t) => t.replace("containerPort: 8080}]", "containerPort: 8080}")),
       }),
-    error: `${app}:11:7: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+    error: `${app}:10:14: this [ starts a list that is never closed with ] (the YAML parser noticed at line 11, column 7)`,
   },
   {
     name: "a schema violation",
