@@ -8,8 +8,7 @@ import type { ManagedCache } from "../cluster/cache.js";
 import type { ClusterClient } from "../cluster/client.js";
 import { labels, managedByValue } from "../cluster/labels.js";
 import { withDesiredHash } from "../render/deployment.js";
-import type { ReleaseState } from "./release.js";
-import type { DeploymentStatus, InventoryEntry, PlatformStatus } from "./status.js";
+import type { DeploymentStatus, InventoryEntry, PlatformStatus, ReleaseState } from "./status.js";
 
 export const statusConfigMapName = "kubefox-gitops-status";
 export const statusOwner = "status";
