@@ -16,21 +16,7 @@ import type { Settings } from "./settings.js";
 import { openSource } from "./source/source.js";
 import type { GitSource, RefMap } from "./source/types.js";
 import { SyncQueue, type SyncRequest } from "./sync-queue.js";
-
-export interface RepositoryStatus {
-  /** The URL (credentials masked) or path. */
-  source: string;
-  /** The control branch and the commit its platforms were read from. */
-  controlBranch?: string;
-  controlId?: string;
-  /** Problems on the control branch, `file:line:col: message` each. */
-  controlProblems: string[];
-  lastFetchTime?: string;
-  lastSyncTime?: string;
-  /** The last fetch or control-branch error; cleared by a good sync. */
-  lastError?: string;
-  syncs: number;
-}
+import type { RepositoryStatus } from "../schemas/status/repository-status.js";
 
 export class Repository {
   readonly queue: SyncQueue;

@@ -1,39 +1,19 @@
 // The OpenAPI 3.1 document of the HTTP server, served at
-// /api/kubefox/v0/openapi.json. The kinds' own JSON Schemas (schemas/) are
-// reused for what comes from Git, so the document and the repository format
-// cannot disagree; test/api validates real responses of every endpoint
-// against it, so it cannot drift from the code either.
-import { appSchema } from "../schemas/app.js";
-import { configSchema } from "../schemas/config.js";
-import { environmentSchema } from "../schemas/environment.js";
-import { platformSchema } from "../schemas/platform.js";
-import { apiBase, apiVersion } from "./api/types.js";
+// /api/kubefox/v0/openapi.json. Its components.schemas are generated from the
+// JSON Schemas in schemas/ (the status contract and the repository's kinds),
+// so the document, the code's types and the repository format cannot
+// disagree; the paths below only name them. test/api validates real responses
+// of every endpoint against it, so it cannot drift from the code either.
+import { namedSchemas, type SchemaName } from "../schemas/api/named.js";
+import { successSchema } from "../schemas/api/envelope.js";
+import { streamEventSchemas } from "../schemas/status/events.js";
+import { componentSchemas } from "./openapi-components.js";
+import { apiBase } from "./api/types.js";
 
 type Schema = Record<string, unknown>;
 
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const ref = (name: SchemaName): Schema => ({ $ref: `#/components/schemas/${name}` });
 const str: Schema = { type: "string" };
-const time: Schema = { type: "string", format: "date-time" };
-const strings: Schema = { type: "array", items: str };
-const commitId: Schema = { type: "string", pattern: "^[0-9a-f]{40}$" };
-const maybeCommitId: Schema = { type: "string", pattern: "^([0-9a-f]{40})?$" };
-
-function object(properties: Record<string, Schema>, required: string[] = []): Schema {
-  return { type: "object", additionalProperties: false, properties, required };
-}
-
-/** A successful KubeFox envelope around `data`. */
-function envelope(data: Schema): Schema {
-  return object(
-    {
-      isError: { const: false },
-      code: { const: 200 },
-      msg: str,
-      data,
-    },
-    ["isError", "code", "msg", "data"],
-  );
-}
 
 const json = (schema: Schema) => ({ "application/json": { schema } });
 const errorResponse = (description: string) => ({
@@ -41,342 +21,14 @@ const errorResponse = (description: string) => ({
   content: json(ref("Error")),
 });
 
-const state: Schema = {
-  enum: ["Pending", "Progressing", "Ready", "Degraded", "Failed"],
-  description:
-    "Pending: known from Git, not yet synced. Progressing: applied, rolling out. Ready: every Deployment Available with all replicas updated. Degraded: a rollout is stuck or replicas are unavailable. Failed: not applied (the ref did not resolve, the tree is invalid, the policy refused it, or the apply failed); what ran before keeps running.",
-};
-
-const schemas: Record<string, Schema> = {
-  Error: object(
-    {
-      isError: { const: true },
-      code: { type: "integer" },
-      msg: str,
-      validationErrors: { ...strings, description: "`file:line:col: message` of each problem" },
-    },
-    ["isError", "code", "msg"],
-  ),
-  StringList: envelope(strings),
-  Metadata: object({ name: str, title: str, description: str }, ["name"]),
-  App: appSchema.properties.spec as Schema,
-  System: object(
-    {
-      kind: { const: "System" },
-      apiVersion: { const: apiVersion },
-      id: { ...commitId, description: "the commit the system was read from" },
-      metadata: ref("Metadata"),
-      gitRepo: str,
-      gitHash: { type: "string", pattern: "^[0-9a-f]{7}$" },
-      gitRef: { ...str, description: "branch/<name>, tag/<name> or id/<commit>" },
-      message: { ...str, description: "the commit's subject line" },
-      apps: { type: "object", additionalProperties: ref("App") },
-    },
-    ["kind", "apiVersion", "id", "metadata", "gitRepo", "gitHash", "gitRef", "apps"],
-  ),
-  RepositoryStatus: object(
-    {
-      source: str,
-      controlBranch: str,
-      controlId: commitId,
-      controlProblems: strings,
-      lastFetchTime: time,
-      lastSyncTime: time,
-      lastError: str,
-      syncs: { type: "integer", minimum: 0 },
-      synced: { type: "boolean" },
-    },
-    ["source", "controlProblems", "syncs", "synced"],
-  ),
-  SystemHead: object(
-    {
-      kind: { const: "System" },
-      apiVersion: { const: apiVersion },
-      id: maybeCommitId,
-      metadata: ref("Metadata"),
-      gitRepo: str,
-      gitRef: str,
-      status: object(
-        {
-          repository: ref("RepositoryStatus"),
-          deployments: { ...strings, description: "<platform>/<ref> of each deployment" },
-          releases: { ...strings, description: "<platform>/<environment> of each release" },
-        },
-        ["repository", "deployments", "releases"],
-      ),
-    },
-    ["kind", "apiVersion", "id", "metadata", "gitRepo", "status"],
-  ),
-  Environment: object(
-    {
-      ...controlBase("Environment"),
-      ...(environmentSchema.properties.spec.properties as Record<string, Schema>),
-    },
-    ["kind", "apiVersion", "id", "metadata", "system", "gitHash"],
-  ),
-  Config: object(
-    {
-      ...controlBase("Config"),
-      ...(configSchema.properties.spec.properties as Record<string, Schema>),
-    },
-    ["kind", "apiVersion", "id", "metadata", "system", "gitHash", "components", "secrets"],
-  ),
-  ComponentHealth: object(
-    {
-      app: str,
-      component: str,
-      deployment: str,
-      state: ref("State"),
-      replicas: { type: "string", pattern: "^\\d+/\\d+$" },
-      commit: commitId,
-      message: str,
-    },
-    ["app", "component", "deployment", "state", "replicas"],
-  ),
-  State: state,
-  ObjectStatus: object({ kind: str, name: str, namespace: str, message: str }, [
-    "kind",
-    "name",
-    "message",
-  ]),
-  InventoryEntry: object({ apiVersion: str, kind: str, name: str, namespace: str }, [
-    "apiVersion",
-    "kind",
-    "name",
-  ]),
-  UnmanagedObject: object({ apiVersion: str, kind: str, name: str, managers: strings }, [
-    "apiVersion",
-    "kind",
-    "name",
-    "managers",
-  ]),
-  Deployment: object(
-    {
-      kind: { const: "Deployment" },
-      apiVersion: { const: apiVersion },
-      platform: str,
-      system: str,
-      ref: str,
-      environment: str,
-      status: object(
-        {
-          ready: { type: "boolean" },
-          state: ref("State"),
-          id: { ...maybeCommitId, description: "the commit the ref resolved to on the last sync" },
-          appliedId: { ...maybeCommitId, description: "the commit whose objects run now" },
-          components: { type: "array", items: ref("ComponentHealth") },
-          conflicts: { type: "array", items: ref("ObjectStatus") },
-          warnings: strings,
-          lastError: str,
-          lastErrorCode: str,
-          lastSyncTime: time,
-          lastTransitionTime: time,
-          inventory: { type: "array", items: ref("InventoryEntry") },
-        },
-        ["ready", "state", "id", "appliedId", "components", "conflicts", "warnings", "inventory"],
-      ),
-    },
-    ["kind", "apiVersion", "platform", "system", "ref", "status"],
-  ),
-  Release: object(
-    {
-      kind: { const: "Release" },
-      apiVersion: { const: apiVersion },
-      platform: str,
-      system: str,
-      environment: str,
-      ref: str,
-      status: {
-        type: "object",
-        required: ["ready"],
-        properties: { ready: { type: "boolean" }, state: ref("State") },
-        description:
-          "the release's state as the controller reports it: state, its active and pending versions, its history (DESIGN §4) and its components' health; absent until its first reconcile",
-      },
-    },
-    ["kind", "apiVersion", "platform", "system", "environment", "ref"],
-  ),
-  Platform: object(
-    {
-      kind: { const: "Platform" },
-      apiVersion: { const: apiVersion },
-      id: { type: "string", pattern: "^[0-9a-f]{40}$", description: "the Git blob id of its file" },
-      metadata: ref("Metadata"),
-      system: str,
-      ...(platformSchema.properties.spec.properties as Record<string, Schema>),
-      status: object(
-        {
-          healthy: { type: "boolean" },
-          lastSyncTime: time,
-          lastError: str,
-          deployments: { type: "array", items: ref("Deployment") },
-          releases: { type: "array", items: ref("Release") },
-          unmanaged: { type: "array", items: ref("UnmanagedObject") },
-        },
-        ["healthy", "deployments", "releases", "unmanaged"],
-      ),
-    },
-    [
-      "kind",
-      "apiVersion",
-      "id",
-      "metadata",
-      "system",
-      "namespace",
-      "deployments",
-      "releases",
-      "status",
-    ],
-  ),
-  Topology: object(
-    {
-      kind: { const: "Topology" },
-      platform: str,
-      namespace: str,
-      system: str,
-      apps: {
-        type: "array",
-        items: object(
-          {
-            name: str,
-            components: {
-              type: "array",
-              items: object(
-                {
-                  name: str,
-                  deployments: { type: "array", items: ref("DeploymentNode") },
-                  services: { type: "array", items: ref("ServiceNode") },
-                  ingresses: { type: "array", items: ref("IngressNode") },
-                },
-                ["name", "deployments", "services", "ingresses"],
-              ),
-            },
-          },
-          ["name", "components"],
-        ),
-      },
-      ingresses: { type: "array", items: ref("IngressNode") },
-    },
-    ["kind", "platform", "namespace", "system", "apps", "ingresses"],
-  ),
-  DeploymentNode: object(
-    {
-      name: str,
-      ref: str,
-      commit: commitId,
-      environment: str,
-      state: ref("State"),
-      replicas: { type: "string", pattern: "^\\d+/\\d+$" },
-      replicaSets: {
-        type: "array",
-        items: object(
-          {
-            name: str,
-            revision: str,
-            replicas: { type: "integer" },
-            readyReplicas: { type: "integer" },
-            pods: { type: "array", items: ref("PodNode") },
-          },
-          ["name", "replicas", "readyReplicas", "pods"],
-        ),
-      },
-    },
-    ["name", "replicas", "replicaSets"],
-  ),
-  PodNode: object(
-    { name: str, phase: str, ready: { type: "boolean" }, restarts: { type: "integer" }, node: str },
-    ["name", "phase", "ready", "restarts"],
-  ),
-  ServiceNode: object(
-    {
-      name: str,
-      type: str,
-      ports: {
-        type: "array",
-        items: object({ name: str, port: { type: "integer" }, nodePort: { type: "integer" } }, [
-          "port",
-        ]),
-      },
-    },
-    ["name", "type", "ports"],
-  ),
-  IngressNode: object({ name: str, environment: str, hosts: strings }, ["name", "hosts"]),
-  SyncEvent: object(
-    {
-      time,
-      repo: str,
-      reason: {
-        ...str,
-        description:
-          "what started it: start, poll, local commit, cluster change, or `webhook <provider> <syncId>`",
-      },
-      fetch: { type: "boolean" },
-      ms: { type: "number", minimum: 0 },
-      result: { enum: ["ok", "error"] },
-      error: str,
-    },
-    ["time", "repo", "reason", "fetch", "ms", "result"],
-  ),
-  PlatformEvent: object(
-    {
-      time,
-      repo: str,
-      platform: str,
-      writes: { type: "integer", minimum: 0 },
-      ms: { type: "number", minimum: 0 },
-      deployments: {
-        type: "array",
-        items: object({ ref: str, id: maybeCommitId, state: ref("State") }, ["ref", "id", "state"]),
-      },
-    },
-    ["time", "repo", "platform", "writes", "ms", "deployments"],
-  ),
-  PodEvent: object(
-    {
-      time,
-      change: { enum: ["created", "ready", "restarted", "deleted"] },
-      namespace: str,
-      name: str,
-      platform: str,
-      app: str,
-      component: str,
-      ref: str,
-      commit: commitId,
-      phase: str,
-      ready: { type: "boolean" },
-      restarts: { type: "integer", minimum: 0 },
-      node: str,
-    },
-    ["time", "change", "namespace", "name", "phase", "ready", "restarts"],
-  ),
-  WebhookAnswer: object(
-    {
-      message: str,
-      syncId: {
-        type: "string",
-        description: "names the sync this push started; it appears in the sync's reason",
-      },
-      matched: { type: "integer", minimum: 0, description: "watched repositories asked to sync" },
-    },
-    ["message"],
-  ),
-};
-
-function controlBase(kind: string): Record<string, Schema> {
-  return {
-    kind: { const: kind },
-    apiVersion: { const: apiVersion },
-    id: { type: "string", pattern: "^[0-9a-f]{40}$", description: "the Git blob id of its file" },
-    metadata: ref("Metadata"),
-    system: str,
-    gitRef: { ...str, description: "branch/<control branch> or tag/<tag> it was read from" },
-    gitHash: {
-      type: "string",
-      pattern: "^[0-9a-f]{7}$",
-      description: "the commit it was read from",
-    },
-  };
-}
+/** The component that names each event's data: `sync` → SyncEvent. */
+const eventSchemaNames = Object.keys(streamEventSchemas).map((event) => {
+  const name = Object.entries(namedSchemas).find(
+    ([, schema]) => schema === streamEventSchemas[event as keyof typeof streamEventSchemas],
+  )?.[0];
+  if (!name) throw new Error(`event ${event} has no named schema in schemas/api/named.ts`);
+  return `\`${event}\` (${name})`;
+});
 
 // Parameters
 const param = (name: string, description: string) => ({
@@ -445,8 +97,8 @@ function readOnly(path: string) {
 }
 
 const list = (summary: string, notFound = true) => get(summary, ref("StringList"), { notFound });
-const one = (summary: string, schema: string, options = {}) =>
-  get(summary, envelope(ref(schema)), options);
+const one = (summary: string, schema: SchemaName, options = {}) =>
+  get(summary, successSchema(ref(schema)), options);
 
 const apiPaths: Record<string, Record<string, unknown>> = {
   "/system": { get: list("names of the watched systems", false) },
@@ -504,7 +156,8 @@ const apiPaths: Record<string, Record<string, unknown>> = {
   "/events": {
     get: {
       summary:
-        "server-sent events: `sync` (SyncEvent) and `platform` (PlatformEvent) as syncs finish, `pod` (PodEvent) as managed pods are created, become ready, restart or are deleted",
+        `server-sent events, each named with the schema of its data: ${eventSchemaNames.join(", ")}. ` +
+        "sync and platform come as syncs finish, pod as managed pods are created, become ready, restart or are deleted",
       security: secured,
       responses: {
         "200": {
@@ -517,7 +170,7 @@ const apiPaths: Record<string, Record<string, unknown>> = {
   },
 };
 
-function controlPaths(kind: string, schema: string) {
+function controlPaths(kind: string, schema: SchemaName) {
   return {
     [`/${kind}`]: { get: list(`${kind} names on the control branch`, false) },
     [`/${kind}/{name}`]: {
@@ -559,7 +212,7 @@ export const openApiDocument = {
       "Push webhooks and the read-only status API of kubefox-gitops. Every status answer has KubeFox v0's envelope (isError, code, msg, data). Nothing is written through this API: changes go through Git.",
   },
   components: {
-    schemas,
+    schemas: componentSchemas(namedSchemas),
     securitySchemes: {
       bearer: {
         type: "http",
@@ -576,17 +229,10 @@ export const openApiDocument = {
         { ...readOnly(path), ...withParameters(path, item) },
       ]),
     ),
-    "/healthz": probe("the process is up", object({ status: { const: "ok" } }, ["status"])),
-    "/readyz": probe(
-      "every repository's first sync has finished",
-      object({ ready: { const: true } }, ["ready"]),
-      {
-        "503": {
-          description: "not yet",
-          content: json(object({ ready: { const: false }, message: str }, ["ready", "message"])),
-        },
-      },
-    ),
+    "/healthz": probe("the process is up", ref("Health")),
+    "/readyz": probe("every repository's first sync has finished", ref("Ready"), {
+      "503": { description: "not yet", content: json(ref("NotReady")) },
+    }),
     "/metrics": {
       get: {
         summary: "Prometheus metrics (kubefox_gitops_*)",

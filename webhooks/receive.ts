@@ -4,6 +4,7 @@
 // The answer goes out at once; the sync runs after. Nothing of a body whose
 // signature failed is parsed or logged.
 import { randomUUID } from "node:crypto";
+import type { WebhookAnswerBody } from "../schemas/api/webhook-answer.js";
 import { matchesRepository } from "./match-repo.js";
 import { parsePayload } from "./payload.js";
 import { header, type Headers, type Provider } from "./provider.js";
@@ -17,7 +18,7 @@ export type WebhookResult =
 
 export interface WebhookAnswer {
   status: number;
-  body: Record<string, unknown>;
+  body: WebhookAnswerBody;
   result: WebhookResult;
   /** What to log (never the body). */
   fields: Fields;

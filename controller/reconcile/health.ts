@@ -4,13 +4,10 @@
 import type { V1Deployment } from "@kubernetes/client-node";
 import type { ManagedCache } from "../cluster/cache.js";
 import { labels } from "../cluster/labels.js";
-import type { ComponentHealth, InventoryEntry, State } from "./status.js";
+import type { ComponentHealth, InventoryEntry } from "./status.js";
 
-export interface Health {
-  state: State;
-  replicas: string;
-  message?: string;
-}
+/** A Deployment's part of a component's health. */
+export type Health = Pick<ComponentHealth, "state" | "replicas" | "message">;
 
 export function deploymentHealth(live: V1Deployment | undefined): Health {
   if (!live) return { state: "Progressing", replicas: "0/0", message: "not created yet" };

@@ -13,21 +13,14 @@ import { labels, managedByValue } from "../cluster/labels.js";
 import { withDesiredHash } from "../render/deployment.js";
 import { applyAll } from "./apply.js";
 import { applyFailure } from "./apply-failure.js";
-import type { ReleaseState } from "./release.js";
-import type { DeploymentStatus, InventoryEntry, PlatformStatus } from "./status.js";
+import type { PlatformStatus, ReleaseState } from "./status.js";
 
 export const statusConfigMapName = "kubefox-gitops-status";
 export const statusOwner = "status";
 
 /** What is persisted: the platform's status without per-sync times. */
-export interface StoredStatus {
-  system: string;
-  deployments: Omit<DeploymentStatus, "lastSyncTime">[];
-  /** Objects whose prune failed, to delete on the next sync. */
-  orphans?: InventoryEntry[];
-  /** Release state (DESIGN §4), by environment. */
-  releases?: Record<string, ReleaseState>;
-}
+export type { StoredStatus } from "../../schemas/status/stored-status.js";
+import type { StoredStatus } from "../../schemas/status/stored-status.js";
 
 /** Where a platform's status is kept. */
 export interface StatusTarget {

@@ -1,20 +1,23 @@
 // The status of what runs, as the status API serves it and as it is kept in the
-// cluster (DESIGN §6). Every field a user sees is documented in the README.
-import type { ReleaseStatus } from "./release.js";
+// cluster (DESIGN §6). The shapes are JSON Schemas in schemas/status/, each field
+// described there; these are the names the reconcile code knows them by.
+import type { State } from "../../schemas/status/state.js";
 
-/** A deployment's or a component's state. The worst component decides the deployment's. */
-export type State =
-  /** Known from Git, not yet synced. */
-  | "Pending"
-  /** Applied; rolling out (pods not all updated and available yet). */
-  | "Progressing"
-  /** Applied, and every Deployment is Available with all replicas updated. */
-  | "Ready"
-  /** Applied, but a rollout is stuck (ProgressDeadlineExceeded) or replicas are unavailable. */
-  | "Degraded"
-  /** Not applied: the ref did not resolve, the tree is invalid, the policy refused it, or the apply failed. Whatever ran before keeps running. */
-  | "Failed";
+export type { State } from "../../schemas/status/state.js";
+export type { ComponentHealth } from "../../schemas/status/component-health.js";
+export type { ObjectStatus } from "../../schemas/status/object-status.js";
+export type { InventoryEntry } from "../../schemas/status/inventory-entry.js";
+export type { DeploymentStatus } from "../../schemas/status/deployment-status.js";
+export type { UnmanagedObject } from "../../schemas/status/unmanaged-object.js";
+export type { PlatformStatus } from "../../schemas/status/platform-status.js";
+export type {
+  ArchiveReason,
+  ReleaseHistoryEntry,
+  ReleaseVersion,
+} from "../../schemas/status/release-version.js";
+export type { ReleaseState, ReleaseStatus } from "../../schemas/status/release-status.js";
 
+/** How bad each state is: the worst component decides a deployment's state. */
 const badness: Record<State, number> = {
   Ready: 0,
   Pending: 1,
@@ -25,81 +28,4 @@ const badness: Record<State, number> = {
 
 export function worst(states: State[]): State {
   return states.reduce<State>((w, s) => (badness[s] > badness[w] ? s : w), "Ready");
-}
-
-export interface ComponentHealth {
-  app: string;
-  component: string;
-  /** Name of its Deployment. */
-  deployment: string;
-  state: State;
-  /** Ready replicas over desired, e.g. "2/2". */
-  replicas: string;
-  /** The commit at which its pod template last changed: the commit its pods run. */
-  commit?: string;
-  message?: string;
-}
-
-export interface ObjectStatus {
-  kind: string;
-  name: string;
-  namespace?: string;
-  message: string;
-}
-
-/** Where an inventory entry points: enough to find and delete the object again. */
-export interface InventoryEntry {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  namespace?: string;
-}
-
-export interface DeploymentStatus {
-  /** The ref as the platform file gives it, e.g. `branch/main`. */
-  ref: string;
-  /** The commit the ref resolved to on the last sync (empty when it never resolved). */
-  id: string;
-  /** The commit whose objects run now (differs from `id` while a newer commit fails). */
-  appliedId: string;
-  environment?: string;
-  state: State;
-  components: ComponentHealth[];
-  /** Objects we want but that exist without our label: left alone. */
-  conflicts: ObjectStatus[];
-  /** Env entries left out and similar: rendered anyway. */
-  warnings: string[];
-  /** Why the last sync failed, with file, line and column for invalid trees. */
-  lastError?: string;
-  /** The error's code (see controller/errors.ts). */
-  lastErrorCode?: string;
-  /** When the last sync of this deployment finished (this process's clock). */
-  lastSyncTime?: string;
-  /** When `state` last changed. */
-  lastTransitionTime?: string;
-  /** Every object applied for `appliedId`: what prune compares against. */
-  inventory: InventoryEntry[];
-}
-
-export interface UnmanagedObject {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  /** Its field managers or managed-by label: who seems to own it. */
-  managers: string[];
-}
-
-export interface PlatformStatus {
-  /** Releases by environment (see reconcile/release.ts for every field). */
-  releases: ReleaseStatus[];
-  name: string;
-  system: string;
-  namespace: string;
-  /** The kubeconfig context, or "" for the default. */
-  cluster: string;
-  deployments: DeploymentStatus[];
-  /** Objects in the namespace that we did not create: listed, never touched. */
-  unmanaged: UnmanagedObject[];
-  lastError?: string;
-  lastSyncTime?: string;
 }

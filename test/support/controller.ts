@@ -9,6 +9,8 @@ import { execa, type ResultPromise } from "execa";
 import { inject } from "vitest";
 import type { PlatformStatus } from "../../controller/reconcile/status.js";
 import type { StoredStatus } from "../../controller/reconcile/status-store.js";
+import { storedStatusSchema } from "../../schemas/status/stored-status.js";
+import { schemaProblems } from "../../schemas/validate.test-support.js";
 import { clients, eventually } from "./kube.js";
 
 export interface RunningController {
@@ -67,7 +69,12 @@ export async function storedStatus(namespace: string): Promise<StoredStatus | un
     .readNamespacedConfigMap({ name: "kubefox-gitops-status", namespace })
     .catch(() => undefined);
   const text = cm?.data?.["status.json"];
-  return text ? (JSON.parse(text) as StoredStatus) : undefined;
+  if (!text) return undefined;
+  // Every status a test reads from the cluster is checked against the contract.
+  const problems = schemaProblems(storedStatusSchema, JSON.parse(text));
+  if (problems.length > 0)
+    throw new Error(`status.json of ${namespace} does not fit its schema: ${problems.join("; ")}`);
+  return JSON.parse(text) as StoredStatus;
 }
 
 export type DeploymentView = StoredStatus["deployments"][number];

@@ -1,13 +1,12 @@
 // Every status API answer has KubeFox v0's envelope: `isError`, `code` (the
-// HTTP status), `msg`, and `data` or `validationErrors`.
+// HTTP status), `msg`, and `data` or `validationErrors` (schemas/api/envelope.ts).
+import type { FromSchema } from "json-schema-to-ts";
+import type { ErrorAnswer, successSchema } from "../../schemas/api/envelope.js";
 
-export interface Envelope {
-  isError: boolean;
-  code: number;
-  msg: string;
-  data?: unknown;
-  validationErrors?: string[];
-}
+/** A found answer; `data` is the object or list asked for. */
+type Success = FromSchema<ReturnType<typeof successSchema<object>>>;
+
+export type Envelope = Success | ErrorAnswer;
 
 export interface Answer {
   status: number;

@@ -1,5 +1,7 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
+import { podEventSchema } from "../../schemas/status/pod-event.js";
+import { schemaProblems } from "../../schemas/validate.test-support.js";
 import { podChanges, podEvent, type PodMemory } from "./pod-events.js";
 
 function pod(ready: boolean, restarts: number): V1Pod {
@@ -57,7 +59,9 @@ describe("podChanges", () => {
 
 describe("podEvent", () => {
   it("says which platform, app, component, ref and commit the pod runs", () => {
-    expect(podEvent("ready", pod(true, 0), "2024-01-01T00:00:00.000Z")).toEqual({
+    const event = podEvent("ready", pod(true, 0), "2024-01-01T00:00:00.000Z");
+    expect(schemaProblems(podEventSchema, event)).toEqual([]);
+    expect(event).toEqual({
       time: "2024-01-01T00:00:00.000Z",
       change: "ready",
       namespace: "shop-dev",

@@ -1,4 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { configObjectSchema, environmentObjectSchema } from "../../schemas/api/control-objects.js";
+import { platformObjectSchema } from "../../schemas/api/platform-object.js";
+import { systemObjectSchema } from "../../schemas/api/system-object.js";
+import { schemaProblems } from "../../schemas/validate.test-support.js";
 import type { ConfigDoc } from "../../schemas/config.js";
 import type { EnvironmentDoc } from "../../schemas/environment.js";
 import type { PlatformDoc } from "../../schemas/platform.js";
@@ -9,7 +13,7 @@ import {
   releaseStatus,
   systemObject,
 } from "./shapes.js";
-import type { PlatformStatusInput } from "./types.js";
+import type { PlatformStatus, ReleaseStatus } from "./types.js";
 
 const where = { id: "b".repeat(40), system: "shop", commit: "c".repeat(40), gitRef: "branch/main" };
 
@@ -42,6 +46,7 @@ describe("configObject", () => {
       secrets: { dbPassword: { secretRef: { name: "shop-db", key: "password" } } },
     });
     expect(JSON.stringify(config)).not.toMatch(/hunter2|aHVudGVyMg/);
+    expect(schemaProblems(configObjectSchema, config)).toEqual([]);
   });
 });
 
@@ -58,7 +63,9 @@ describe("environmentObject", () => {
         releasePolicy: { activationDeadlineSeconds: 300, historyLimit: 10 },
       },
     };
-    expect(environmentObject(doc, { ...where, gitRef: undefined })).toEqual({
+    const environment = environmentObject(doc, { ...where, gitRef: undefined });
+    expect(schemaProblems(environmentObjectSchema, environment)).toEqual([]);
+    expect(environment).toEqual({
       kind: "Environment",
       apiVersion: "kubefox.io/v1alpha1",
       id: where.id,
@@ -105,6 +112,7 @@ describe("systemObject", () => {
       metadata: { name: "shop", title: "Shop", description: "The shop" },
       apps: { store: { components: { web: { image: "web:1" } } } },
     });
+    expect(schemaProblems(systemObjectSchema, system)).toEqual([]);
   });
 });
 
@@ -147,6 +155,7 @@ describe("platformObject", () => {
       },
     ]);
     expect(p.cluster).toEqual({});
+    expect(schemaProblems(platformObjectSchema, p)).toEqual([]);
   });
 
   it("takes each deployment's and release's status, and is healthy when all are Ready", () => {
@@ -160,22 +169,21 @@ describe("platformObject", () => {
       warnings: [],
       inventory: [],
     });
-    const status: PlatformStatusInput = {
+    const status: PlatformStatus = {
       name: "dev",
       system: "shop",
       namespace: "shop-dev",
       cluster: "",
       deployments: [ready("branch/main"), ready("tag/v1")],
       unmanaged: [],
-      releases: [{ environment: "prod", state: "Progressing", history: [] }],
+      releases: [release("prod", "Progressing")],
     };
     const p = platformObject(platformDoc, { id: "d".repeat(40), system: "shop" }, status);
     expect(p.status.healthy).toBe(true);
+    expect(schemaProblems(platformObjectSchema, p)).toEqual([]);
     expect(p.status.deployments[0]!.status).toMatchObject({ ready: true, state: "Ready" });
     expect(p.status.releases[0]!.status).toEqual({
-      environment: "prod",
-      state: "Progressing",
-      history: [],
+      ...release("prod", "Progressing"),
       ready: false,
     });
     expect(
@@ -187,12 +195,24 @@ describe("platformObject", () => {
 
 describe("releaseStatus", () => {
   it.each([
-    [[{ environment: "prod", state: "Ready" }], { environment: "prod", state: "Ready" }],
-    [{ prod: { state: "Ready" } }, { state: "Ready" }],
-    [[{ environment: "staging" }], undefined],
+    [[release("prod", "Ready")], release("prod", "Ready")],
+    [[release("staging", "Ready"), release("prod", "Failed")], release("prod", "Failed")],
+    [[release("staging", "Ready")], undefined],
     [undefined, undefined],
-    ["nonsense", undefined],
   ])("%j → %j", (releases, expected) => {
     expect(releaseStatus(releases, "prod")).toEqual(expected);
   });
 });
+
+function release(environment: string, state: ReleaseStatus["state"]): ReleaseStatus {
+  return {
+    environment,
+    ref: "tag/v*",
+    history: [],
+    front: [],
+    retiring: [],
+    state,
+    components: [],
+    pendingComponents: [],
+  };
+}

@@ -11,12 +11,13 @@ import {
   apiVersion,
   type ConfigObject,
   type DeploymentObject,
-  type DeploymentStatusInput,
+  type DeploymentStatus,
   type EnvironmentObject,
   type Metadata,
   type PlatformObject,
-  type PlatformStatusInput,
+  type PlatformStatus,
   type ReleaseObject,
+  type ReleaseStatus,
   type SystemObject,
 } from "./types.js";
 
@@ -96,7 +97,7 @@ export function configObject(doc: ConfigDoc, at: ControlSource): ConfigObject {
 export function deploymentObject(
   platform: string,
   system: string,
-  status: DeploymentStatusInput,
+  status: DeploymentStatus,
 ): DeploymentObject {
   const { ref, environment, ...rest } = status;
   return {
@@ -111,7 +112,7 @@ export function deploymentObject(
 }
 
 /** A deployment the platform file asks for that no sync has reported on yet. */
-export function pendingDeployment(ref: string, environment?: string): DeploymentStatusInput {
+export function pendingDeployment(ref: string, environment?: string): DeploymentStatus {
   return {
     ref,
     id: "",
@@ -125,31 +126,18 @@ export function pendingDeployment(ref: string, environment?: string): Deployment
   };
 }
 
-/**
- * A release's status from the platform's status, whichever way it is kept: a
- * map by environment, or a list of entries that name their environment.
- */
+/** A release's status from the platform's status; undefined before its first reconcile. */
 export function releaseStatus(
-  releases: unknown,
+  releases: ReleaseStatus[] | undefined,
   environment: string,
-): Record<string, unknown> | undefined {
-  const isRecord = (v: unknown): v is Record<string, unknown> =>
-    typeof v === "object" && v !== null && !Array.isArray(v);
-  if (Array.isArray(releases)) {
-    const entry = releases.find((r) => isRecord(r) && r.environment === environment) as unknown;
-    return isRecord(entry) ? entry : undefined;
-  }
-  if (isRecord(releases)) {
-    const entry = releases[environment];
-    return isRecord(entry) ? entry : undefined;
-  }
-  return undefined;
+): ReleaseStatus | undefined {
+  return releases?.find((r) => r.environment === environment);
 }
 
 export function platformObject(
   doc: PlatformDoc,
   at: { id: string; system: string },
-  status: PlatformStatusInput | undefined,
+  status: PlatformStatus | undefined,
 ): PlatformObject {
   const name = doc.metadata.name;
   const system = status?.system || at.system;

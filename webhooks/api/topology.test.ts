@@ -6,6 +6,8 @@ import type {
   V1Service,
 } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
+import { topologySchema } from "../../schemas/api/topology.js";
+import { schemaProblems } from "../../schemas/validate.test-support.js";
 import { buildTopology } from "./topology.js";
 
 const labels = (app: string, component: string) => ({
@@ -144,6 +146,7 @@ describe("buildTopology", () => {
       ],
       ingresses: [{ name: "prod", environment: "prod", hosts: ["shop.example.com"] }],
     });
+    expect(schemaProblems(topologySchema, topology)).toEqual([]);
   });
 
   it("is empty for a platform with nothing running", () => {

@@ -1,0 +1,37 @@
+// What the status ConfigMap `kubefox-gitops-status` holds in `status.json`
+// (controller/reconcile/status-store.ts): the platform's status without the
+// times that change on every sync, so a restart loses nothing and a no-op
+// resync writes nothing. Users' clusters hold it: a field may be added, never
+// renamed (README, "Facts that must not break").
+import type { FromSchema } from "json-schema-to-ts";
+import { deploymentStatusSchema } from "./deployment-status.js";
+import { list, text } from "./fields.js";
+import { inventoryEntrySchema } from "./inventory-entry.js";
+import { releaseStateSchema } from "./release-status.js";
+
+const { lastSyncTime: _memoryOnly, ...storedDeploymentFields } = deploymentStatusSchema.properties;
+
+export const storedDeploymentSchema = {
+  ...deploymentStatusSchema,
+  description: "a deployment's status without lastSyncTime, which is kept in memory only",
+  properties: storedDeploymentFields,
+} as const;
+
+export const storedStatusSchema = {
+  type: "object",
+  additionalProperties: false,
+  description: "the status.json of a platform's status ConfigMap",
+  required: ["system", "deployments"],
+  properties: {
+    system: text("the name of the system the platform runs"),
+    deployments: list(storedDeploymentSchema, "every deployment's status"),
+    orphans: list(inventoryEntrySchema, "objects whose prune failed, to delete on the next sync"),
+    releases: {
+      type: "object",
+      description: "release state (DESIGN §4), by environment",
+      additionalProperties: releaseStateSchema,
+    },
+  },
+} as const;
+
+export type StoredStatus = FromSchema<typeof storedStatusSchema>;
