@@ -19,7 +19,7 @@ import { generateRepo } from "../hack/git/generate.js";
 import { git } from "../hack/git/run.js";
 import { startGitServer, type GitServer } from "../hack/git/server.js";
 import { WorkingCopy } from "../hack/git/working-copy.js";
-import { Controller } from "../controller/controller.js";
+import { Controller } from "../controller/sync/controller.js";
 import { silentLogger } from "../controller/log.js";
 import { parseSettings } from "../controller/settings.js";
 import { imageNodeFlags } from "./node-flags.js";

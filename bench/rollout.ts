@@ -16,7 +16,7 @@ import path from "node:path";
 import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import type { Cluster } from "../hack/cluster/cluster.js";
 import { WorkingCopy } from "../hack/git/working-copy.js";
-import { Controller } from "../controller/controller.js";
+import { Controller } from "../controller/sync/controller.js";
 import { silentLogger } from "../controller/log.js";
 import { parseSettings } from "../controller/settings.js";
 import { stats, type Stats } from "./cluster.js";

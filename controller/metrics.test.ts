@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Bus } from "./bus.js";
+import { Bus } from "./status/bus.js";
 import { Metrics } from "./metrics.js";
-import type { DeploymentStatus, PlatformStatus } from "./reconcile/status.js";
+import type { DeploymentStatus, PlatformStatus } from "./status/status.js";
 
 function deployment(ref: string, state: DeploymentStatus["state"]): DeploymentStatus {
   return {

@@ -35,7 +35,7 @@ export interface Settings {
 
 /**
  * Two or more replicas elect one leader with a coordination.k8s.io/v1 Lease;
- * only the leader writes to clusters (controller/leader.ts). The times are
+ * only the leader writes to clusters (controller/cluster/leader.ts). The times are
  * client-go's defaults (15 s, 10 s, 2 s): a leader that cannot renew for
  * `renewDeadlineMs` stops writing, and the others take over once the Lease has
  * not changed for `leaseDurationMs`; the gap between the two is the margin for

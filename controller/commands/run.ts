@@ -3,12 +3,12 @@
 // stops; a second one stops at once (the next start converges: every write is
 // an idempotent apply).
 import { createServer, type RunningServer } from "../../webhooks/server.js";
-import { Controller } from "../controller.js";
+import { Controller } from "../sync/controller.js";
 import { describeError } from "../errors.js";
 import { createLogger } from "../log.js";
 import { Metrics } from "../metrics.js";
 import { parseSettings } from "../settings.js";
-import { ControllerStatusView } from "../status-view.js";
+import { ControllerStatusView } from "../status/view.js";
 
 export async function run(args: string[]): Promise<number> {
   const settings = parseSettings(args, process.env);

@@ -10,7 +10,7 @@ import { mapBounded } from "../cluster/limit.js";
 import { errorCode, type ErrorCode } from "../errors.js";
 import { inApplyOrder } from "../render/order.js";
 import { keepCommitLabels } from "./commit-labels.js";
-import type { InventoryEntry, ObjectStatus } from "./status.js";
+import type { InventoryEntry, ObjectStatus } from "../status/status.js";
 
 export interface ApplyResult {
   /** Objects written, with why. */

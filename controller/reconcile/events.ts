@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import type { CoreV1Event } from "@kubernetes/client-node";
 import type { ClusterClient } from "../cluster/client.js";
-import { statusConfigMapName } from "./status-store.js";
+import { statusConfigMapName } from "../status/store.js";
 
 export type EventReason = "Applied" | "Pruned" | "SyncFailed" | "Conflict" | "Refused";
 

@@ -1,7 +1,7 @@
 import type { V1Deployment } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { deploymentHealth } from "./health.js";
-import { worst } from "./status.js";
+import { worst } from "../status/status.js";
 
 function d(status: V1Deployment["status"], replicas = 2, generation = 1): V1Deployment {
   return { metadata: { generation }, spec: { replicas, selector: {}, template: {} }, status };

@@ -4,7 +4,7 @@
 import type { V1Deployment } from "@kubernetes/client-node";
 import type { ManagedCache } from "../cluster/cache.js";
 import { labels } from "../cluster/labels.js";
-import type { ComponentHealth, InventoryEntry } from "./status.js";
+import type { ComponentHealth, InventoryEntry } from "../status/status.js";
 
 /** A Deployment's part of a component's health. */
 export type Health = Pick<ComponentHealth, "state" | "replicas" | "message">;

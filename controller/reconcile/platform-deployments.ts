@@ -24,7 +24,7 @@ import {
   type InventoryEntry,
   type ObjectStatus,
   type State,
-} from "./status.js";
+} from "../status/status.js";
 import { atCommit } from "./systems.js";
 
 /** One deployment's reconcile, as its steps fill it in. */

@@ -5,8 +5,8 @@ import type { ManagedCache } from "../cluster/cache.js";
 import type { Logger } from "../log.js";
 import type { ControlModel } from "../model/load-control.js";
 import type { PlatformDoc } from "../../schemas/platform.js";
-import type { PlatformStatus } from "./status.js";
-import type { StoredStatus } from "./status-store.js";
+import type { PlatformStatus } from "../status/status.js";
+import type { StoredStatus } from "../status/store.js";
 import type { SystemCache } from "./systems.js";
 
 export interface PlatformInput {

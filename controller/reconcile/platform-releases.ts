@@ -10,7 +10,7 @@ import { withReleaseError } from "./release-machine.js";
 import { releaseStatus, removedReleaseStatus } from "./release-status.js";
 import { releasePolicy, type ReleaseState, type ReleaseStatus } from "./release.js";
 import { componentHealth } from "./health.js";
-import { recordPendingRelease } from "./status-store.js";
+import { recordPendingRelease } from "../status/store.js";
 
 export interface ReleasesResult {
   /** By environment, as they are to be stored. */

@@ -25,8 +25,8 @@ import {
 import { reconcileReleases, releasesAsStored, type ReleasesResult } from "./platform-releases.js";
 import { planPrune, prune } from "./prune.js";
 import type { PlatformInput } from "./platform-input.js";
-import type { InventoryEntry, PlatformStatus } from "./status.js";
-import { toStored, writeStatus, type StoredStatus } from "./status-store.js";
+import type { InventoryEntry, PlatformStatus } from "../status/status.js";
+import { toStored, writeStatus, type StoredStatus } from "../status/store.js";
 import { listUnmanaged } from "./unmanaged.js";
 
 export interface PlatformResult {

@@ -8,7 +8,7 @@ import type { ManagedCache } from "../cluster/cache.js";
 import { isManaged, labels } from "../cluster/labels.js";
 import { mapBounded } from "../cluster/limit.js";
 import { inDeleteOrder } from "../render/order.js";
-import type { InventoryEntry } from "./status.js";
+import type { InventoryEntry } from "../status/status.js";
 
 /** Entries of the previous inventory that the desired set no longer has. */
 export function planPrune(previous: InventoryEntry[], desired: InventoryEntry[]): InventoryEntry[] {

@@ -17,7 +17,7 @@ import {
 import { releaseStatus } from "./release-status.js";
 import { releasePolicy, type ReleaseState, type ReleaseStatus } from "./release.js";
 import { newRoutingSecret } from "./routing-secret.js";
-import type { InventoryEntry } from "./status.js";
+import type { InventoryEntry } from "../status/status.js";
 
 export interface ReleaseContext extends ReleaseView {
   /** Stores this release's state with its new pending version, before that version is applied. */

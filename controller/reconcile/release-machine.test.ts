@@ -13,7 +13,7 @@ import {
   type ReleaseObservation,
 } from "./release-machine.js";
 import type { ReleaseHistoryEntry, ReleaseState, ReleaseVersion } from "./release.js";
-import type { ComponentHealth } from "./status.js";
+import type { ComponentHealth } from "../status/status.js";
 
 const A = "a".repeat(40);
 const B = "b".repeat(40);

@@ -15,7 +15,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { ActivationDeadlineError, describeError, errorCode } from "../errors.js";
 import type { ArchiveReason, ReleasePolicy, ReleaseState, ReleaseVersion } from "./release.js";
-import type { ComponentHealth, InventoryEntry } from "./status.js";
+import type { ComponentHealth, InventoryEntry } from "../status/status.js";
 
 /** Why something could not be observed or rendered. */
 export interface Failure {

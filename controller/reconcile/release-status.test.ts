@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { releaseStatus, removedReleaseStatus } from "./release-status.js";
 import type { ReleaseState, ReleaseVersion } from "./release.js";
-import type { ComponentHealth, InventoryEntry, State } from "./status.js";
+import type { ComponentHealth, InventoryEntry, State } from "../status/status.js";
 
 const policy = { activationDeadlineSeconds: 300, historyLimit: 10 };
 

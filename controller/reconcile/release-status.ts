@@ -3,7 +3,7 @@
 // for the replica that reconciles and for one that only reads the stored state.
 import { deadlineOf } from "./release-machine.js";
 import type { ReleasePolicy, ReleaseState, ReleaseStatus } from "./release.js";
-import { worst, type ComponentHealth, type InventoryEntry, type State } from "./status.js";
+import { worst, type ComponentHealth, type InventoryEntry, type State } from "../status/status.js";
 
 /** The health of the components whose Deployments are in `inventory` (from the watch cache). */
 export type HealthOf = (inventory: InventoryEntry[]) => ComponentHealth[];

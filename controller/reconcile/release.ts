@@ -12,7 +12,7 @@ export type {
   ReleaseState,
   ReleaseStatus,
   ReleaseVersion,
-} from "./status.js";
+} from "../status/status.js";
 
 /** An environment's releasePolicy, defaults filled in. */
 export interface ReleasePolicy {

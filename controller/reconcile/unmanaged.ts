@@ -6,7 +6,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { ClusterClient } from "../cluster/client.js";
 import { isManaged, labels } from "../cluster/labels.js";
-import type { UnmanagedObject } from "./status.js";
+import type { UnmanagedObject } from "../status/status.js";
 
 const kinds: [string, string][] = [
   ["apps/v1", "Deployment"],

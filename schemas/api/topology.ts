@@ -1,5 +1,5 @@
 // `platform/{name}/topology`: the graph behind a platform, system → apps →
-// components → the Kubernetes objects that run each (webhooks/api/topology.ts).
+// components → the Kubernetes objects that run each (controller/status/topology.ts).
 import type { FromSchema } from "json-schema-to-ts";
 import { commit, count, flag, list, replicas, text } from "../status/fields.js";
 import { stateSchema } from "../status/state.js";

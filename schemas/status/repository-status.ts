@@ -1,4 +1,4 @@
-// A watched repository's sync status (controller/repository.ts), as the
+// A watched repository's sync status (controller/sync/repository.ts), as the
 // status API serves it under system/{name}.
 import type { FromSchema } from "json-schema-to-ts";
 import { commit, count, flag, text, texts, time } from "./fields.js";

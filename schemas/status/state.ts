@@ -1,5 +1,5 @@
 // A deployment's, a release's or a component's state (DESIGN §6). The worst
-// component decides a deployment's (controller/reconcile/status.ts `worst`).
+// component decides a deployment's (controller/status/status.ts `worst`).
 import type { FromSchema } from "json-schema-to-ts";
 
 export const stateSchema = {

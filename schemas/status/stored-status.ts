@@ -1,5 +1,5 @@
 // What the status ConfigMap `kubefox-gitops-status` holds in `status.json`
-// (controller/reconcile/status-store.ts): the platform's status without the
+// (controller/status/store.ts): the platform's status without the
 // times that change on every sync, so a restart loses nothing and a no-op
 // resync writes nothing. Users' clusters hold it: a field may be added, never
 // renamed (README, "Facts that must not break").

@@ -5,7 +5,7 @@
 import { CoordinationV1Api, type V1Lease } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../controller/log.js";
-import { kubernetesLeaseStore, LeaderElector } from "../../controller/leader.js";
+import { kubernetesLeaseStore, LeaderElector } from "../../controller/cluster/leader.js";
 import { clusterClient, createNamespace, eventually, kubeConfig } from "../support/kube.js";
 
 const timing = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 };

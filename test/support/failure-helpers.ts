@@ -3,7 +3,7 @@
 // /healthz, /metrics), reading the status a controller keeps in a cluster other
 // than the shared one, and undoing everything a test started, in reverse order.
 import type { V1ConfigMap } from "@kubernetes/client-node";
-import type { StoredStatus } from "../../controller/reconcile/status-store.js";
+import type { StoredStatus } from "../../controller/status/store.js";
 import { request } from "./api.js";
 import type { DeploymentView } from "./controller.js";
 import { clients, eventually } from "./kube.js";

@@ -3,7 +3,6 @@
 // to an answer. webhooks/server.ts binds them all in one place; the OpenAPI
 // test checks this table and webhooks/openapi.ts list the same paths.
 import { found, listed, notFound, type Answer } from "./envelope.js";
-import { deploymentKey } from "./shapes.js";
 import type { ControlKind, StatusView } from "./types.js";
 
 export type Params = Readonly<Record<string, string>>;
@@ -225,3 +224,8 @@ export const apiRoutes: readonly ApiRoute[] = [
   ...controlRoutes("config"),
   ...platformRoutes(),
 ];
+
+/** `{system}/{refType}/{ref}`: how a deployment is named below platform/{name}/deployment/. */
+function deploymentKey(system: string, ref: string): string {
+  return `${system}/${ref}`;
+}

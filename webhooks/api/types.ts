@@ -2,7 +2,7 @@
 // names of what it serves. The shapes are JSON Schemas in schemas/api/ and
 // schemas/status/ (they mirror the KubeFox v0 API where it has the same thing);
 // the types here are derived from them. The controller implements StatusView
-// (controller/status-view.ts); nothing here imports the controller.
+// (controller/status/view.ts); nothing here imports the controller.
 import { API_VERSION } from "../../schemas/common.js";
 import type { ConfigObject, EnvironmentObject } from "../../schemas/api/control-objects.js";
 import type { PlatformObject } from "../../schemas/api/platform-object.js";

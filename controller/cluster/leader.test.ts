@@ -3,9 +3,9 @@
 // server: test/leader/.
 import os from "node:os";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { SettingsError } from "./errors.js";
-import { createLogger } from "./log.js";
-import { parseSettings } from "./settings.js";
+import { SettingsError } from "../errors.js";
+import { createLogger } from "../log.js";
+import { parseSettings } from "../settings.js";
 import {
   LeaderElector,
   microTime,

@@ -1,16 +1,16 @@
 // The events stream (issue 6): the controller's sync and platform events as
 // they happen, and the pod changes seen by watches started only while someone
-// listens. Apart from the StatusView adapter (../status-view.ts) because it is
+// listens. Apart from the StatusView adapter (view.ts) because it is
 // the only part with state that lives and must be stopped: listeners, bus
 // subscriptions and pod watches. The topology reads the same pod watches.
 import type { V1Pod } from "@kubernetes/client-node";
-import type { PlatformEvent, SyncEvent } from "../bus.js";
-import type { Cluster } from "../clusters.js";
+import type { PlatformEvent, SyncEvent } from "./bus.js";
+import type { Cluster } from "../cluster/pool.js";
 import { ManagedCache } from "../cluster/cache.js";
-import type { Controller } from "../controller.js";
+import type { Controller } from "../sync/controller.js";
 import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { podChanges, podEvent, podMemory, type PodMemory } from "../../webhooks/api/pod-events.js";
+import { podChanges, podEvent, podMemory, type PodMemory } from "./pod-events.js";
 import type { StreamEvent } from "../../webhooks/api/types.js";
 
 export interface PodWatch {

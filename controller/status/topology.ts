@@ -18,7 +18,7 @@ import type {
   ReplicaSetNode,
   ServiceNode,
   Topology,
-} from "./types.js";
+} from "../../webhooks/api/types.js";
 
 export const topologyLabels = {
   app: "kubefox.io/app",

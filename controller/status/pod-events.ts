@@ -2,7 +2,7 @@
 // state we saw of a pod and the new one. Pure; the view keeps the last states.
 import type { V1Pod } from "@kubernetes/client-node";
 import { podReady, podRestarts, topologyLabels } from "./topology.js";
-import type { PodChange, PodEventData } from "./types.js";
+import type { PodChange, PodEventData } from "../../webhooks/api/types.js";
 
 /** What we remember of a pod between watch events. */
 export interface PodMemory {

@@ -15,9 +15,9 @@
 // The Lease is the controller's own bookkeeping in its own namespace, not a
 // managed object: the client's Lease calls are never guarded, retried with
 // backoff (a renewal that is late is worth nothing) or counted as a sync's write.
-import type { ClusterClient, LeaseSpec } from "./cluster/client.js";
-import { describeError } from "./errors.js";
-import type { Logger } from "./log.js";
+import type { ClusterClient, LeaseSpec } from "./client.js";
+import { describeError } from "../errors.js";
+import type { Logger } from "../log.js";
 
 /** The Lease's spec, as leader election reads and writes it. */
 export interface LeaseRecord {

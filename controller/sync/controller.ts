@@ -7,14 +7,14 @@
 // platform runner that may not write reads the status the leader keeps in the
 // cluster instead.
 import cron, { type ScheduledTask } from "node-cron";
-import { Bus } from "./bus.js";
-import { ClusterPool, type Cluster } from "./clusters.js";
-import { labels } from "./cluster/labels.js";
-import { describeError, errorCode } from "./errors.js";
-import { kubernetesLeaseStore, LeaderElector } from "./leader.js";
-import type { Logger } from "./log.js";
+import { Bus } from "../status/bus.js";
+import { ClusterPool, type Cluster } from "../cluster/pool.js";
+import { labels } from "../cluster/labels.js";
+import { describeError, errorCode } from "../errors.js";
+import { kubernetesLeaseStore, LeaderElector } from "../cluster/leader.js";
+import type { Logger } from "../log.js";
 import { Repository } from "./repository.js";
-import type { Settings } from "./settings.js";
+import type { Settings } from "../settings.js";
 
 /** A drift sync waits this long for more changes, so one rollout's many events make one sync. */
 const driftDebounceMs = 250;

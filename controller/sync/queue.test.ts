@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SyncQueue } from "./sync-queue.js";
+import { SyncQueue } from "./queue.js";
 
 describe("SyncQueue", () => {
   it("turns a burst of requests into at most two syncs that never overlap", async () => {

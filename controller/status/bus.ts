@@ -1,8 +1,8 @@
 // What the controller tells the outside (metrics, the events stream, logs of
 // the HTTP server) as it works, without the outside reaching into it.
 import { EventEmitter } from "node:events";
-import type { SyncEventData } from "../schemas/status/sync-event.js";
-import type { PlatformStatus } from "./reconcile/status.js";
+import type { SyncEventData } from "../../schemas/status/sync-event.js";
+import type { PlatformStatus } from "./status.js";
 
 /** A repository sync finished: the events stream's `sync` event, which adds the time. */
 export type SyncEvent = Omit<SyncEventData, "time">;

@@ -19,7 +19,7 @@ import {
   type ReleaseObject,
   type ReleaseStatus,
   type SystemObject,
-} from "./types.js";
+} from "../../webhooks/api/types.js";
 
 export function shortId(id: string): string {
   return id.slice(0, 7);
@@ -179,9 +179,4 @@ export function platformObject(
       unmanaged: status?.unmanaged ?? [],
     },
   };
-}
-
-/** `{system}/{refType}/{ref}`: how a deployment is named below platform/{name}/deployment/. */
-export function deploymentKey(system: string, ref: string): string {
-  return `${system}/${ref}`;
 }

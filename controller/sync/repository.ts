@@ -5,18 +5,18 @@
 // not do is recorded in status and makes the later steps more careful, never
 // more destructive: after a fetch error or with an invalid control branch,
 // nothing is pruned.
-import { describeError, errorCode } from "./errors.js";
-import type { Logger } from "./log.js";
-import type { Bus } from "./bus.js";
-import type { ClusterPool } from "./clusters.js";
-import { loadControl, type LoadedControl } from "./model/load-control.js";
+import { describeError, errorCode } from "../errors.js";
+import type { Logger } from "../log.js";
+import type { Bus } from "../status/bus.js";
+import type { ClusterPool } from "../cluster/pool.js";
+import { loadControl, type LoadedControl } from "../model/load-control.js";
 import { PlatformRunner, type Snapshot } from "./platform-runner.js";
-import { SystemCache } from "./reconcile/systems.js";
-import type { Settings } from "./settings.js";
-import { openSource } from "./source/source.js";
-import type { GitSource, RefMap } from "./source/types.js";
-import { SyncQueue, type SyncRequest } from "./sync-queue.js";
-import type { RepositoryStatus } from "../schemas/status/repository-status.js";
+import { SystemCache } from "../reconcile/systems.js";
+import type { Settings } from "../settings.js";
+import { openSource } from "../source/source.js";
+import type { GitSource, RefMap } from "../source/types.js";
+import { SyncQueue, type SyncRequest } from "./queue.js";
+import type { RepositoryStatus } from "../../schemas/status/repository-status.js";
 
 export class Repository {
   readonly queue: SyncQueue;

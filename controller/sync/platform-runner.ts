@@ -4,23 +4,23 @@
 // wakes only the platform it belongs to. A replica that does not hold the
 // leader Lease (issue 7) never reconciles: it reads the status the leader keeps
 // in the cluster, so it can answer the status API without writing anything.
-import type { Bus } from "./bus.js";
-import type { Cluster, ClusterPool } from "./clusters.js";
-import { describeError, errorCode, retryable } from "./errors.js";
-import type { Logger } from "./log.js";
-import type { ControlModel } from "./model/load-control.js";
-import type { PlatformDoc } from "../schemas/platform.js";
-import { componentHealth } from "./reconcile/health.js";
-import { reconcilePlatform } from "./reconcile/platform.js";
-import { releasePolicy, type ReleaseState } from "./reconcile/release.js";
-import { releaseStatus } from "./reconcile/release-status.js";
-import type { InventoryEntry, PlatformStatus } from "./reconcile/status.js";
-import { loadStatus, type StoredStatus } from "./reconcile/status-store.js";
-import { listUnmanaged } from "./reconcile/unmanaged.js";
-import type { SystemCache } from "./reconcile/systems.js";
-import { resolveRef } from "./source/refs.js";
-import type { GitSource, RefMap } from "./source/types.js";
-import { SyncQueue } from "./sync-queue.js";
+import type { Bus } from "../status/bus.js";
+import type { Cluster, ClusterPool } from "../cluster/pool.js";
+import { describeError, errorCode, retryable } from "../errors.js";
+import type { Logger } from "../log.js";
+import type { ControlModel } from "../model/load-control.js";
+import type { PlatformDoc } from "../../schemas/platform.js";
+import { componentHealth } from "../reconcile/health.js";
+import { reconcilePlatform } from "../reconcile/platform.js";
+import { releasePolicy, type ReleaseState } from "../reconcile/release.js";
+import { releaseStatus } from "../reconcile/release-status.js";
+import type { InventoryEntry, PlatformStatus } from "../status/status.js";
+import { loadStatus, type StoredStatus } from "../status/store.js";
+import { listUnmanaged } from "../reconcile/unmanaged.js";
+import type { SystemCache } from "../reconcile/systems.js";
+import { resolveRef } from "../source/refs.js";
+import type { GitSource, RefMap } from "../source/types.js";
+import { SyncQueue } from "./queue.js";
 
 /** What a repository sync read from Git, handed to its platforms. */
 export interface Snapshot {

@@ -4,7 +4,7 @@ import {
   type StoredStatus as SchemaStoredStatus,
 } from "../../schemas/status/stored-status.js";
 import { schemaProblems } from "../../schemas/validate.test-support.js";
-import { statusObject, toStored, type StoredStatus } from "./status-store.js";
+import { statusObject, toStored, type StoredStatus } from "./store.js";
 import type { PlatformStatus, ReleaseState, ReleaseStatus } from "./status.js";
 
 const a = "a".repeat(40);
@@ -171,7 +171,7 @@ describe("the status ConfigMap", () => {
     ).not.toEqual([]);
   });
 
-  it("has the type the schema gives (status-store.ts declares it by hand)", () => {
+  it("has the type the schema gives (store.ts once declared it by hand)", () => {
     type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
     const same: Same<StoredStatus, SchemaStoredStatus> = true;
     expect(same).toBe(true);

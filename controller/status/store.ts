@@ -11,8 +11,8 @@ import type { ManagedCache } from "../cluster/cache.js";
 import type { ClusterClient } from "../cluster/client.js";
 import { labels, managedByValue } from "../cluster/labels.js";
 import { withDesiredHash } from "../render/deployment.js";
-import { applyAll } from "./apply.js";
-import { applyFailure } from "./apply-failure.js";
+import { applyAll } from "../reconcile/apply.js";
+import { applyFailure } from "../reconcile/apply-failure.js";
 import type { PlatformStatus, ReleaseState } from "./status.js";
 
 export const statusConfigMapName = "kubefox-gitops-status";

@@ -1,15 +1,15 @@
 // What the status API reads from the repositories: systems, control files and
 // the control branch's history, by commit, with the problems of the files that
-// did not load. Apart from the StatusView adapter (../status-view.ts) because
+// did not load. Apart from the StatusView adapter (view.ts) because
 // it is the only part that reads Git, and it owns the caches that make that
 // cheap: a commit never changes, so what was read at one is kept. Read-only.
 import { formatProblem, type Problem } from "../errors.js";
 import { loadKindFile } from "../model/kind-file.js";
 import { loadSystem, type LoadedSystem } from "../model/load-system.js";
-import type { Repository } from "../repository.js";
+import type { Repository } from "../sync/repository.js";
 import type { CommitSummary, GitSource } from "../source/types.js";
 import { ApiError } from "../../webhooks/api/envelope.js";
-import { configObject, environmentObject } from "../../webhooks/api/shapes.js";
+import { configObject, environmentObject } from "./shapes.js";
 import type { ConfigObject, ControlKind, EnvironmentObject } from "../../webhooks/api/types.js";
 
 /** Commits of the control branch searched for ids (DESIGN §6 leaves the depth open). */

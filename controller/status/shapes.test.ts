@@ -13,7 +13,7 @@ import {
   releaseStatus,
   systemObject,
 } from "./shapes.js";
-import type { PlatformStatus, ReleaseStatus } from "./types.js";
+import type { PlatformStatus, ReleaseStatus } from "../../webhooks/api/types.js";
 
 const where = { id: "b".repeat(40), system: "shop", commit: "c".repeat(40), gitRef: "branch/main" };
 

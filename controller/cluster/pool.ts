@@ -2,10 +2,10 @@
 // use. Platforms on different clusters share nothing, so one unreachable
 // cluster holds up only its own platforms. Every client asks the same write
 // guard (with leader election: "this replica holds the Lease").
-import { ClusterClient } from "./cluster/client.js";
-import { ManagedCache } from "./cluster/cache.js";
-import { loadConnection } from "./cluster/kubeconfig.js";
-import type { Logger } from "./log.js";
+import { ClusterClient } from "./client.js";
+import { ManagedCache } from "./cache.js";
+import { loadConnection } from "./kubeconfig.js";
+import type { Logger } from "../log.js";
 
 export interface Cluster {
   /** The kubeconfig context, "" for the default (current context or in-cluster). */

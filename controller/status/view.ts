@@ -3,8 +3,8 @@
 // files, each platform's last status, the watch caches) to the shapes of
 // webhooks/api/types.ts. Nothing here writes, and no request reaches an API
 // server when a watch cache knows the answer. What is read from Git lives in
-// status-view/git-reader.ts, the events stream and its pod watches in
-// status-view/event-stream.ts.
+// git-reader.ts, the events stream and its pod watches in
+// event-stream.ts.
 import type {
   KubernetesObject,
   V1Deployment,
@@ -13,23 +13,23 @@ import type {
   V1ReplicaSet,
   V1Service,
 } from "@kubernetes/client-node";
-import type { Cluster } from "./clusters.js";
-import type { ManagedCache } from "./cluster/cache.js";
-import { labels } from "./cluster/labels.js";
-import type { Controller } from "./controller.js";
-import { describeError } from "./errors.js";
-import type { Logger } from "./log.js";
-import { EventStream, type PodWatch } from "./status-view/event-stream.js";
-import { controlDirs, GitReader, invalid } from "./status-view/git-reader.js";
-import { ApiError } from "../webhooks/api/envelope.js";
+import type { Cluster } from "../cluster/pool.js";
+import type { ManagedCache } from "../cluster/cache.js";
+import { labels } from "../cluster/labels.js";
+import type { Controller } from "../sync/controller.js";
+import { describeError } from "../errors.js";
+import type { Logger } from "../log.js";
+import { EventStream, type PodWatch } from "./event-stream.js";
+import { controlDirs, GitReader, invalid } from "./git-reader.js";
+import { ApiError } from "../../webhooks/api/envelope.js";
 import {
   configObject,
   environmentObject,
   platformObject,
   systemMetadata,
   systemObject,
-} from "../webhooks/api/shapes.js";
-import { buildTopology } from "../webhooks/api/topology.js";
+} from "./shapes.js";
+import { buildTopology } from "./topology.js";
 import type {
   ConfigObject,
   ControlAt,
@@ -42,10 +42,10 @@ import type {
   SystemHead,
   SystemObject,
   Topology,
-} from "../webhooks/api/types.js";
-import { apiVersion } from "../webhooks/api/types.js";
+} from "../../webhooks/api/types.js";
+import { apiVersion } from "../../webhooks/api/types.js";
 
-export { historyDepth } from "./status-view/git-reader.js";
+export { historyDepth } from "./git-reader.js";
 
 export class ControllerStatusView implements StatusView {
   private readonly git: GitReader;
