@@ -7,7 +7,6 @@
 // work tree. Exit 0 rendered, 1 invalid or refused, 2 could not run.
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { stringify } from "yaml";
 import { describeError, formatProblem, type Problem } from "../errors.js";
@@ -18,29 +17,19 @@ import { renderDeployment } from "../render/deployment.js";
 import type { PlatformTarget } from "../render/input.js";
 import { environmentContext } from "../reconcile/environment.js";
 import { atCommit } from "../reconcile/systems.js";
+import { commandHelp, parseCommandLine, usageLine } from "../command-line.js";
+import { renderCommand } from "../settings.js";
 
-const usage = `usage: kubefox-gitops render [DIR] --platform NAME [--ref REF]
-
-Prints, as YAML, the objects the platform's deployments would apply, rendering
-the system in DIR (default: the current folder) as it is in the working tree.
-With --ref, only the deployment with that ref (or that ref as a new deployment).`;
+const usage = usageLine(renderCommand);
 
 export async function render(args: string[]): Promise<number> {
   let dir: string;
   let platformName: string;
   let onlyRef: string | undefined;
   try {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        platform: { type: "string" },
-        ref: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
+    const { values, positionals } = parseCommandLine(renderCommand, args, process.env);
     if (values.help) {
-      process.stdout.write(`${usage}\n`);
+      process.stdout.write(commandHelp(renderCommand));
       return 0;
     }
     if (!values.platform) throw new Error("--platform is required");
