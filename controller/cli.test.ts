@@ -96,9 +96,12 @@ describe("what each command loads", () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "kubefox-cli-"));
     hook = path.join(dir, "hook.mjs");
-    const resolve = `export async function resolve(specifier, context, next) {
+    // Written to fd 2 at once: the hooks run on a thread of their own, whose
+    // buffered output may be lost when a short command exits.
+    const resolve = `import { writeSync } from "node:fs";
+    export async function resolve(specifier, context, next) {
       const result = await next(specifier, context);
-      process.stderr.write("loaded " + result.url + "\\n");
+      writeSync(2, "loaded " + result.url + "\\n");
       return result;
     }`;
     await writeFile(
