@@ -100,14 +100,15 @@ function round(ms: number): number {
 
 export function formatStartupBench(r: StartupBenchResult): string {
   const ms = (n: number) => `${Math.round(n)} ms`.padStart(7);
-  const runs = r.baseline.runsMs.length;
+  const label = (c: StartupTiming) => `${c.command} (${c.how})`;
+  const width = Math.max(...r.commands.map((c) => label(c).length));
   return [
     "",
-    `Start-up of the command line (Node.js ${r.node}, median of ${runs} runs)`,
-    `  baseline                                       ${ms(r.baseline.medianMs)}   node -e 0`,
+    `Start-up of the command line (Node.js ${r.node}, median of ${r.baseline.runsMs.length} runs)`,
+    `  ${"baseline".padEnd(width)} ${ms(r.baseline.medianMs)}   node -e 0`,
     ...r.commands.map(
       (c) =>
-        `  ${`${c.command} (${c.how})`.padEnd(46)} ${ms(c.medianMs)}   ${ms(c.overMs).trim()} above   (target: <= ${r.targetOverMs} ms above)`,
+        `  ${label(c).padEnd(width)} ${ms(c.medianMs)}   ${ms(c.overMs).trim()} above   (target: <= ${r.targetOverMs} ms above)`,
     ),
     "  checkout: bin/kubefox-gitops.js through tsx; image: the compiled dist/ with the ENTRYPOINT's Node flags",
   ].join("\n");
