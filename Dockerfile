@@ -6,7 +6,9 @@
 # a non-root user with nothing else in it (no shell, no npm, no git: Git is read
 # by the controller itself over HTTP).
 
-ARG NODE_VERSION=20.20
+# Node.js 24 LTS in every stage (the runtime's distroless image names the same
+# major). .ci/run runs the test suite on this version too, besides the machine's.
+ARG NODE_VERSION=24.21
 
 # 1. Compile: `npm run build` (tsc -p tsconfig.build.json) writes dist/.
 FROM node:${NODE_VERSION}-bookworm-slim AS build
@@ -26,7 +28,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 # 3. Run: compiled JavaScript and production dependencies, as user 65532.
-FROM gcr.io/distroless/nodejs20-debian12:nonroot
+FROM gcr.io/distroless/nodejs24-debian12:nonroot
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=deps /app/node_modules ./node_modules

@@ -361,7 +361,7 @@ async function memoryBench(cluster: Cluster, server: GitServer, workDir: string)
 async function heapBreakdown(url: string): Promise<Record<string, number>> {
   const text = await fetch(`${url}/metrics`).then((r) => r.text());
   const mb = (name: string) => {
-    const m = new RegExp(`^kubefox_gitops_${name} (\\S+)$`, "m").exec(text);
+    const m = new RegExp(`^${name} (\\S+)$`, "m").exec(text);
     return m ? Math.round(Number(m[1]) / 1e5) / 10 : NaN;
   };
   return {

@@ -9,6 +9,7 @@ import { git } from "../hack/git/run.js";
 import { clusterBench, formatClusterBench } from "./cluster.js";
 import { formatGitBench, gitBench } from "./git.js";
 import { imageNodeFlags } from "./node-flags.js";
+import { formatStartupBench, startupBench } from "./startup.js";
 
 // Measure with the image's Node flags: run again with them unless this process has them.
 const flags = await imageNodeFlags();
@@ -31,26 +32,29 @@ try {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? "unknown",
   };
-  // KUBEFOX_BENCH=git, =cluster, =memory or =rollout runs one part only.
+  // KUBEFOX_BENCH=startup, =git, =cluster, =memory or =rollout runs one part only.
   const only = process.env.KUBEFOX_BENCH;
-  const gitResult =
-    only === "cluster" || only === "memory" || only === "rollout"
-      ? undefined
-      : await gitBench(path.join(workDir, "git"));
+  const parts = ["startup", "git", "cluster", "memory", "rollout"];
+  if (only && !parts.includes(only))
+    throw new Error(`KUBEFOX_BENCH=${only}: use one of ${parts.join(", ")}`);
+  // First, while nothing else the bench starts is running.
+  const startupResult = !only || only === "startup" ? await startupBench() : undefined;
+  if (startupResult) console.log(formatStartupBench(startupResult));
+  const gitResult = !only || only === "git" ? await gitBench(path.join(workDir, "git")) : undefined;
   if (gitResult) console.log(formatGitBench(gitResult));
   const clusterResult =
-    only === "git"
-      ? undefined
-      : await clusterBench(path.join(workDir, "cluster"), {
+    !only || only === "cluster" || only === "memory" || only === "rollout"
+      ? await clusterBench(path.join(workDir, "cluster"), {
           pushes: 20,
           memoryOnly: only === "memory",
           rolloutOnly: only === "rollout",
-        });
+        })
+      : undefined;
   if (clusterResult) console.log(formatClusterBench(clusterResult));
   const file = path.resolve("bench-results.json");
   await writeFile(
     file,
-    `${JSON.stringify({ environment, git: gitResult, cluster: clusterResult }, null, 2)}\n`,
+    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, cluster: clusterResult }, null, 2)}\n`,
   );
   console.log(`\nwritten to ${file}`);
 } finally {

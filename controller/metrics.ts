@@ -5,6 +5,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 import type { Bus, FetchEvent, PlatformEvent, SyncEvent } from "./status/bus.js";
 import { states } from "../schemas/status/state.js";
 import type { PlatformStatus } from "./status/status.js";
+import { packageVersion } from "./version.js";
 
 /** Seconds buckets from a no-op resync (milliseconds) to a slow clone (minutes). */
 const durationBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -21,7 +22,16 @@ export class Metrics {
 
   constructor(bus: Bus) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: "kubefox_gitops_" });
+    // prom-client's stock names (process_cpu_seconds_total, nodejs_heap_size_used_bytes ...),
+    // unprefixed, so that the usual Node.js dashboards and alerts find them (issue 15).
+    collectDefaultMetrics({ register: this.registry });
+    // A constant 1 whose labels say what runs, as Prometheus' own `*_build_info`.
+    new Gauge({
+      name: "kubefox_gitops_build_info",
+      help: "Always 1; the labels say which kubefox-gitops version runs on which Node.js.",
+      labelNames: ["version", "node_version"] as const,
+      registers,
+    }).set({ version: packageVersion(), node_version: process.version }, 1);
     const syncs = new Counter({
       name: "kubefox_gitops_syncs_total",
       help: "Repository syncs finished, by result (ok or error) and whether they fetched.",
@@ -35,6 +45,8 @@ export class Metrics {
       buckets: durationBuckets,
       registers,
     });
+    // Per platform, as Flux's gotk_reconcile_duration_seconds is per object: a
+    // histogram in seconds, so rate() and histogram_quantile() work across replicas.
     const reconcileDuration = new Histogram({
       name: "kubefox_gitops_reconcile_duration_seconds",
       help: "Time one platform's reconcile took (resolve, render, apply, prune, health, status).",

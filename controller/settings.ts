@@ -1,12 +1,13 @@
-// Settings of `kubefox-gitops run`, read once from flags and the environment
-// (every flag has a KUBEFOX_GITOPS_* variable; a flag wins), validated, and
-// frozen. Nothing deeper reads process.env. Credentials come from a file or the
-// environment, never from a flag's value.
+// Settings of every command, declared once (command-line.ts reads flags, their
+// KUBEFOX_GITOPS_* variables and defaults from here, and --help prints them
+// from here). `run`'s are validated into one frozen Settings; nothing deeper
+// reads process.env. Credentials come from a file or the environment, never
+// from a flag's value.
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import cron from "node-cron";
+import { envPrefix, parseCommandLine, type CommandSpec, type FlagValues } from "./command-line.js";
 import { SettingsError } from "./errors.js";
 import type { LogFormat, LogLevel } from "./log.js";
 import type { GitCredentials } from "./source/credentials.js";
@@ -61,121 +62,238 @@ export const leaderElectionDefaults = {
   retryPeriod: "2s",
 } as const;
 
-export const envPrefix = "KUBEFOX_GITOPS_";
+export { envPrefix };
 
-const flags = {
-  repo: { type: "string", multiple: true },
-  branch: { type: "string" },
-  kubeconfig: { type: "string" },
-  listen: { type: "string" },
-  poll: { type: "string" },
-  "webhook-secret-file": { type: "string" },
-  "api-token-file": { type: "string" },
-  "git-credentials-file": { type: "string" },
-  "state-dir": { type: "string" },
-  "log-level": { type: "string" },
-  "log-format": { type: "string" },
-  "leader-elect": { type: "boolean" },
-  "leader-election-namespace": { type: "string" },
-  "leader-election-id": { type: "string" },
-  "leader-election-lease-duration": { type: "string" },
-  "leader-election-renew-deadline": { type: "string" },
-  "leader-election-retry-period": { type: "string" },
-} as const;
+const git = {
+  token: `${envPrefix}GIT_TOKEN`,
+  username: `${envPrefix}GIT_USERNAME`,
+  password: `${envPrefix}GIT_PASSWORD`,
+};
+const webhookSecretEnv = `${envPrefix}WEBHOOK_SECRET`;
+const apiTokenEnv = `${envPrefix}API_TOKEN`;
 
-export const runUsage = `usage: kubefox-gitops run --repo URL|PATH [--repo ...] [--branch NAME] [--kubeconfig FILE]
-                          [--listen HOST:PORT] [--poll CRON] [--webhook-secret-file FILE]
-                          [--api-token-file FILE] [--git-credentials-file FILE]
-                          [--state-dir DIR] [--log-level LEVEL] [--log-format json|text]
-                          [--leader-elect] [--leader-election-namespace NS] [--leader-election-id NAME]
-                          [--leader-election-lease-duration 15s] [--leader-election-renew-deadline 10s]
-                          [--leader-election-retry-period 2s]`;
+/** `kubefox-gitops run`: every flag, its variables and default; parseSettings reads them from here, and so does --help. */
+export const runCommand = {
+  name: "run",
+  summary: "Run the controller: sync repositories into clusters, serve webhooks and the status API",
+  description:
+    "Watches the repositories, reconciles every platform their control branch describes, and serves " +
+    "webhooks, the read-only status API, the dashboard, /healthz, /readyz and /metrics on --listen. " +
+    "Credentials come from files or the environment, never from a flag's value. SIGTERM or Ctrl-C " +
+    "finishes the sync in flight and stops.",
+  flags: {
+    repo: {
+      type: "string",
+      multiple: true,
+      value: "URL|PATH",
+      required: true,
+      help: "A repository to watch: an HTTP(S) URL to clone, or a local path read in place and watched.",
+      envNote: "comma- or newline-separated",
+    },
+    branch: {
+      type: "string",
+      value: "NAME",
+      defaultText: "the repository's default branch",
+      help: "The control branch, which holds the platforms, environments and configs.",
+    },
+    kubeconfig: {
+      type: "string",
+      value: "FILE",
+      env: [`${envPrefix}KUBECONFIG`, "KUBECONFIG"],
+      defaultText: "~/.kube/config, or in-cluster",
+      help: "Kubeconfig of the clusters; platforms pick a context with cluster.context.",
+    },
+    listen: {
+      type: "string",
+      value: "HOST:PORT",
+      default: "127.0.0.1:8080",
+      help: "Where webhooks, the status API, probes and metrics are served (:0 picks a free port).",
+    },
+    poll: {
+      type: "string",
+      value: "CRON",
+      default: "* * * * *",
+      help: "node-cron schedule of fetches (every minute by default); six fields for seconds.",
+    },
+    "webhook-secret-file": {
+      type: "string",
+      value: "FILE",
+      envNote: `or the secret itself in ${webhookSecretEnv}`,
+      defaultText: "none (every webhook is refused)",
+      help: "A file holding the shared secret webhooks are signed with.",
+    },
+    "api-token-file": {
+      type: "string",
+      value: "FILE",
+      envNote: `or the token itself in ${apiTokenEnv}`,
+      defaultText: "none (the API is open)",
+      help: "A file holding the bearer token that /api and /metrics ask for.",
+    },
+    "git-credentials-file": {
+      type: "string",
+      value: "FILE",
+      envNote: `or ${git.token}, or ${git.username} and ${git.password}`,
+      defaultText: "none",
+      help: "A file with username:password, or a token, on its first line, for HTTPS repositories.",
+    },
+    "state-dir": {
+      type: "string",
+      value: "DIR",
+      default: () => path.join(os.homedir(), ".local", "state", "kubefox-gitops"),
+      defaultText: "~/.local/state/kubefox-gitops",
+      help: "Where URL repositories are cloned.",
+    },
+    "log-level": {
+      type: "string",
+      value: "LEVEL",
+      default: "info",
+      choices: ["debug", "info", "warn", "error"],
+      help: "The least severe log lines written.",
+    },
+    "log-format": {
+      type: "string",
+      value: "FORMAT",
+      default: "json",
+      choices: ["json", "text"],
+      help: "Log lines on stderr: JSON lines, or text for people.",
+    },
+    "leader-elect": {
+      type: "boolean",
+      help: "Elect one leader among replicas with a Lease; only it writes to clusters (the variable takes true or false).",
+    },
+    "leader-election-namespace": {
+      type: "string",
+      value: "NS",
+      default: leaderElectionDefaults.namespace,
+      help: "The Lease's namespace, in the default cluster.",
+    },
+    "leader-election-id": {
+      type: "string",
+      value: "NAME",
+      default: leaderElectionDefaults.name,
+      help: "The Lease's name.",
+    },
+    "leader-election-lease-duration": {
+      type: "string",
+      value: "DURATION",
+      default: leaderElectionDefaults.leaseDuration,
+      help: "How long the others wait after the last renewal before taking over.",
+    },
+    "leader-election-renew-deadline": {
+      type: "string",
+      value: "DURATION",
+      default: leaderElectionDefaults.renewDeadline,
+      help: "A leader that could not renew for this long stops writing.",
+    },
+    "leader-election-retry-period": {
+      type: "string",
+      value: "DURATION",
+      default: leaderElectionDefaults.retryPeriod,
+      help: "How often the Lease is renewed or tried.",
+    },
+  },
+} as const satisfies CommandSpec;
 
-function envName(flag: string): string {
-  return envPrefix + flag.toUpperCase().replace(/-/g, "_");
+/** `kubefox-gitops validate [DIR]`. */
+export const validateCommand = {
+  name: "validate",
+  positionals: "[DIR]",
+  summary: "Check a repository's working tree; every problem as path:line:col: message",
+  description:
+    "Checks the KubeFox repository in DIR (default: the current folder) against the schemas: " +
+    "kubefox.yaml, apps/, manifests/, and environments/, configs/ and platforms/ when present. " +
+    "Prints each problem as path:line:col: message.\n" +
+    "Exit status: 0 valid, 1 problems found, 2 could not run.",
+  flags: {},
+} as const satisfies CommandSpec;
+
+/** `kubefox-gitops render [DIR] --platform NAME [--ref REF]`. */
+export const renderCommand = {
+  name: "render",
+  positionals: "[DIR]",
+  summary: "Print, as YAML, the objects a platform would apply; nothing is applied",
+  description:
+    "Prints, as YAML, the objects the platform's deployments and releases would apply, from the KubeFox " +
+    "repository in DIR (default: the current folder); what it rendered goes to stderr. Refs resolve in DIR's " +
+    "Git repository as run resolves them; the commit checked out is read from the working tree. No cluster " +
+    "is needed.\n" +
+    "Exit status: 0 rendered, 1 invalid, refused or a ref that does not resolve, 2 could not run.",
+  flags: {
+    platform: {
+      type: "string",
+      value: "NAME",
+      required: true,
+      help: "The platform (platforms/NAME.yaml) whose objects to print.",
+    },
+    ref: {
+      type: "string",
+      value: "REF",
+      defaultText: "every deployment of the platform",
+      help: "Only the deployments and releases with this ref (or this ref as a new deployment).",
+    },
+  },
+} as const satisfies CommandSpec;
+
+/** Every command, in the order --help lists them. */
+export const commandSpecs: readonly CommandSpec[] = [runCommand, validateCommand, renderCommand];
+
+/**
+ * Reads `kubefox-gitops run`'s flags and environment into one validated,
+ * frozen Settings. Throws SettingsError saying what to fix.
+ */
+export function parseSettings(args: readonly string[], env: NodeJS.ProcessEnv): Settings {
+  return settingsFrom(parseCommandLine(runCommand, args, env).values, env);
 }
 
-export function parseSettings(args: string[], env: NodeJS.ProcessEnv): Settings {
-  let values: Record<string, string | string[] | boolean | undefined>;
-  try {
-    values = parseArgs({ args, options: flags, allowPositionals: false, strict: true }).values;
-  } catch (err) {
-    throw new SettingsError(`${(err as Error).message}\n${runUsage}`);
-  }
-  const get = (flag: keyof typeof flags): string | undefined => {
-    const v = values[flag];
-    const fromFlag = Array.isArray(v) ? v[0] : typeof v === "boolean" ? String(v) : v;
-    return fromFlag ?? (env[envName(flag)] || undefined);
-  };
-
-  const repoFlags = (values.repo as string[] | undefined) ?? [];
-  const repos =
-    repoFlags.length > 0
-      ? repoFlags
-      : (env[envName("repo")] ?? "")
-          .split(/[\n,]/)
-          .map((s) => s.trim())
-          .filter(Boolean);
-  if (repos.length === 0)
-    throw new SettingsError(`--repo is required (or ${envName("repo")})\n${runUsage}`);
-  for (const repo of repos) {
+/** Settings from `run`'s parsed flags; `env` for the secrets' own variables. */
+export function settingsFrom(
+  values: FlagValues<typeof runCommand>,
+  env: NodeJS.ProcessEnv,
+): Settings {
+  for (const repo of values.repo) {
     if (/^https?:\/\/[^/]*@/i.test(repo)) {
       throw new SettingsError(
         `--repo ${repo.replace(/\/\/[^@/]*@/, "//***@")}: credentials in a URL are refused; ` +
-          `use ${envPrefix}GIT_TOKEN, ${envPrefix}GIT_USERNAME and ${envPrefix}GIT_PASSWORD, or --git-credentials-file`,
+          `use ${git.token}, ${git.username} and ${git.password}, or --git-credentials-file`,
       );
     }
   }
-
-  const poll = get("poll") ?? "* * * * *";
-  if (!cron.validate(poll)) throw new SettingsError(`--poll ${poll}: not a valid cron schedule`);
-
-  const logLevel = (get("log-level") ?? "info") as LogLevel;
-  if (!["debug", "info", "warn", "error"].includes(logLevel)) {
-    throw new SettingsError(`--log-level ${logLevel}: use debug, info, warn or error`);
-  }
-  const logFormat = (get("log-format") ?? "json") as LogFormat;
-  if (!["json", "text"].includes(logFormat))
-    throw new SettingsError(`--log-format ${logFormat}: use json or text`);
+  if (!cron.validate(values.poll))
+    throw new SettingsError(`--poll ${values.poll}: not a valid cron schedule`);
 
   return Object.freeze({
-    repos: Object.freeze([...repos]),
-    branch: get("branch"),
-    kubeconfig: get("kubeconfig") ?? (env.KUBECONFIG || undefined),
-    listen: Object.freeze(parseListen(get("listen") ?? "127.0.0.1:8080")),
-    poll,
+    repos: values.repo,
+    branch: values.branch,
+    kubeconfig: values.kubeconfig,
+    listen: Object.freeze(parseListen(values.listen)),
+    poll: values.poll,
     webhookSecret: secret(
       "webhook-secret-file",
-      get("webhook-secret-file"),
-      env[`${envPrefix}WEBHOOK_SECRET`],
+      values["webhook-secret-file"],
+      env[webhookSecretEnv],
     ),
-    apiToken: secret("api-token-file", get("api-token-file"), env[`${envPrefix}API_TOKEN`]),
-    stateDir: path.resolve(
-      get("state-dir") ?? path.join(os.homedir(), ".local", "state", "kubefox-gitops"),
-    ),
-    credentials: gitCredentials(get("git-credentials-file"), env),
-    logLevel,
-    logFormat,
-    leaderElection: leaderElection(get),
+    apiToken: secret("api-token-file", values["api-token-file"], env[apiTokenEnv]),
+    stateDir: path.resolve(values["state-dir"]),
+    credentials: gitCredentials(values["git-credentials-file"], env),
+    logLevel: values["log-level"] as LogLevel,
+    logFormat: values["log-format"] as LogFormat,
+    leaderElection: leaderElection(values),
   });
 }
 
-function leaderElection(
-  get: (flag: keyof typeof flags) => string | undefined,
-): LeaderElectionSettings | undefined {
-  if (!parseBoolean("leader-elect", get("leader-elect") ?? "false")) return undefined;
-  const d = leaderElectionDefaults;
+function leaderElection(values: FlagValues<typeof runCommand>): LeaderElectionSettings | undefined {
+  if (!values["leader-elect"]) return undefined;
   const leaseDurationMs = parseDuration(
     "leader-election-lease-duration",
-    get("leader-election-lease-duration") ?? d.leaseDuration,
+    values["leader-election-lease-duration"],
   );
   const renewDeadlineMs = parseDuration(
     "leader-election-renew-deadline",
-    get("leader-election-renew-deadline") ?? d.renewDeadline,
+    values["leader-election-renew-deadline"],
   );
   const retryPeriodMs = parseDuration(
     "leader-election-retry-period",
-    get("leader-election-retry-period") ?? d.retryPeriod,
+    values["leader-election-retry-period"],
   );
   // client-go's rules: a leader gives up before anyone may take over, and
   // retries (with up to 20 % jitter) more than once before it gives up.
@@ -187,8 +305,8 @@ function leaderElection(
     throw new SettingsError(
       "--leader-election-renew-deadline must be longer than 1.2 × --leader-election-retry-period",
     );
-  const namespace = get("leader-election-namespace") ?? d.namespace;
-  const name = get("leader-election-id") ?? d.name;
+  const namespace = values["leader-election-namespace"];
+  const name = values["leader-election-id"];
   for (const [flag, value] of [
     ["leader-election-namespace", namespace],
     ["leader-election-id", name],
@@ -204,12 +322,6 @@ function leaderElection(
     renewDeadlineMs,
     retryPeriodMs,
   });
-}
-
-function parseBoolean(flag: string, value: string): boolean {
-  if (/^(true|1|yes|on)$/i.test(value)) return true;
-  if (/^(false|0|no|off)$/i.test(value)) return false;
-  throw new SettingsError(`--${flag} ${value}: use true or false`);
 }
 
 /** `15s`, `1500ms`, `1m` or a bare number of seconds, in milliseconds. */
@@ -269,9 +381,9 @@ function gitCredentials(
       ? { username: line.slice(0, colon), password: line.slice(colon + 1) }
       : { token: line };
   }
-  const user = env[`${envPrefix}GIT_USERNAME`];
-  const token = env[`${envPrefix}GIT_TOKEN`];
-  const password = env[`${envPrefix}GIT_PASSWORD`];
+  const user = env[git.username];
+  const token = env[git.token];
+  const password = env[git.password];
   if (token) return user ? { token, username: user } : { token };
   if (user && password) return { username: user, password };
   return undefined;

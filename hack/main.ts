@@ -1,17 +1,19 @@
 // npm start: the main job on an embedded default. Builds the control plane when
-// it is not cached, starts it with KWOK nodes, turns repo-template/ into a local
-// Git repository (kept between runs, so your commits stay), runs the real
+// it is not cached, starts it with KWOK nodes (or uses the local cluster that
+// `npm run cluster -- up` left running), turns repo-template/ into a local Git
+// repository (kept between runs, so your commits stay), runs the real
 // `kubefox-gitops run` on it with the status API on localhost, and prints what
 // to try. Ctrl-C stops everything it started.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startCluster } from "./cluster/cluster.js";
+import { clusterDir, clusterStatus, startCluster } from "./cluster/cluster.js";
 import { freePort } from "./cluster/ports.js";
+import { isAlive, readState } from "./cluster/processes.js";
 import { WorkingCopy } from "./git/working-copy.js";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -38,7 +40,68 @@ async function demoRepository(): Promise<string> {
   return repoDir;
 }
 
-const cluster = await startCluster({ name: "local", nodes: 2, owner: process.pid });
+interface LocalCluster {
+  kubeconfig: string;
+  /** What it is, for the greeting. */
+  about: string;
+  /** Stops it; undefined for a cluster this process did not start, which it leaves running. */
+  stop?: () => Promise<void>;
+}
+
+/**
+ * The cluster named `local`: the one already running when it is healthy and
+ * nobody else owns it (`npm run cluster -- up` leaves one so), else a new one
+ * that stops with this process. Anything else is refused in one line.
+ */
+async function localCluster(): Promise<LocalCluster> {
+  const state = await readState(clusterDir("local"));
+  if (!state?.processes.some((p) => isAlive(p.pid))) {
+    const cluster = await startCluster({ name: "local", nodes: 2, owner: process.pid });
+    return {
+      kubeconfig: cluster.kubeconfig,
+      about: `Kubernetes ${cluster.binaries.kubernetesVersion}, 2 KWOK nodes`,
+      stop: () => cluster.stop(),
+    };
+  }
+  const busy = (why: string) =>
+    new Error(`hack: the cluster local already runs, ${why}; \`npm run cluster -- down\` stops it`);
+  // Another npm start's (or a test run's) cluster stops when its owner exits.
+  if (state.owner)
+    throw busy(
+      isAlive(state.owner)
+        ? `owned by process ${state.owner} (another npm start?)`
+        : "and is stopping as its owner exited",
+    );
+  const status = await clusterStatus("local");
+  if (!status?.ready || status.components.some((c) => !c.running))
+    throw busy("but not every part of it is healthy");
+  if (status.nodes === 0)
+    console.error(
+      "hack: the running cluster local has no nodes, so pods stay Pending; for KWOK nodes, " +
+        "`npm run cluster -- down` and npm start again (or `npm run cluster -- up --nodes 2`)",
+    );
+  return {
+    kubeconfig: status.kubeconfig,
+    about: `the cluster local that was running, ${status.nodes} KWOK nodes`,
+  };
+}
+
+// One npm start at a time: a second would run a second controller on the same
+// demo. The lock holds our pid, so once we are gone it no longer counts.
+const lock = path.join(demoDir, "npm-start.pid");
+const other = Number(await readFile(lock, "utf8").catch(() => ""));
+if (other && other !== process.pid && isAlive(other)) {
+  console.error(`hack: npm start already runs (pid ${other}); Ctrl-C there stops it`);
+  process.exit(1);
+}
+await mkdir(demoDir, { recursive: true });
+await writeFile(lock, String(process.pid));
+
+const cluster = await localCluster().catch((err: Error) => {
+  // Our own refusals are one line; anything else keeps its stack.
+  console.error(err.message.startsWith("hack:") ? err.message : err);
+  process.exit(1);
+});
 const repo = await demoRepository();
 await mkdir(path.join(demoDir, "state"), { recursive: true });
 const port = (await portFree(8080)) ? 8080 : await freePort();
@@ -67,7 +130,7 @@ const controller = spawn(
 
 console.log(`
 kubefox-gitops is running on repo-template, against a local control plane
-(Kubernetes ${cluster.binaries.kubernetesVersion}, 2 KWOK nodes).
+(${cluster.about}).
 
   Status API   ${api}/api/kubefox/v0/platform/local/deployment
   Health       ${api}/readyz
@@ -80,7 +143,7 @@ Try it:
   git commit -am "my change"          # deploys within a second: watch kubectl get deployments
   git tag v1.0.0                       # releases v1.0.0 as environment prod (tag/v*)
 
-Ctrl-C stops the controller and the control plane.
+${cluster.stop ? "Ctrl-C stops the controller and the control plane." : "Ctrl-C stops the controller; `npm run cluster -- down` stops the control plane."}
 `);
 
 let stopping = false;
@@ -89,7 +152,9 @@ const stop = async (code: number) => {
   stopping = true;
   controller.kill("SIGTERM");
   await new Promise((r) => (controller.exitCode === null ? controller.once("exit", r) : r(null)));
-  await cluster.stop();
+  await rm(lock, { force: true });
+  if (cluster.stop) await cluster.stop();
+  else console.error("hack: the cluster local keeps running; `npm run cluster -- down` stops it");
   process.exit(code);
 };
 process.on("SIGINT", () => void stop(0));

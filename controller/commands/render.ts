@@ -8,7 +8,6 @@
 // 2 could not run.
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { stringify } from "yaml";
 import {
@@ -28,30 +27,19 @@ import {
 } from "./platform-preview.js";
 import { openWorkTree, type ResolvedAt, type WorkTree } from "./work-tree.js";
 
-const usage = `usage: kubefox-gitops render [DIR] --platform NAME [--ref REF]
+import { commandHelp, parseCommandLine, usageLine } from "../command-line.js";
+import { renderCommand } from "../settings.js";
 
-Prints, as YAML, the objects the platform's deployments and releases would
-apply, from the KubeFox repository in DIR (default: the current folder). Refs
-resolve in DIR's Git repository as run resolves them; the commit checked out is
-read from the working tree. With --ref, only the deployments and releases with
-that ref (or that ref as a new deployment).`;
+const usage = usageLine(renderCommand);
 
 export async function render(args: string[]): Promise<number> {
   let dir: string;
   let platformName: string;
   let onlyRef: string | undefined;
   try {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        platform: { type: "string" },
-        ref: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
+    const { values, positionals } = parseCommandLine(renderCommand, args, process.env);
     if (values.help) {
-      process.stdout.write(`${usage}\n`);
+      process.stdout.write(commandHelp(renderCommand));
       return 0;
     }
     if (!values.platform) throw new SettingsError("--platform is required");

@@ -2,16 +2,32 @@
 // first signal stops the HTTP server, lets the writes in flight finish and
 // stops; a second one stops at once (the next start converges: every write is
 // an idempotent apply).
-import { createServer, type RunningServer } from "../../webhooks/server.js";
-import { Controller } from "../sync/controller.js";
+import type { RunningServer } from "../../webhooks/server.js";
+import { commandHelp, parseCommandLine } from "../command-line.js";
 import { describeError } from "../errors.js";
-import { createLogger } from "../log.js";
-import { Metrics } from "../metrics.js";
-import { parseSettings } from "../settings.js";
-import { ControllerStatusView } from "../status/view.js";
+import { runCommand, settingsFrom } from "../settings.js";
 
 export async function run(args: string[]): Promise<number> {
-  const settings = parseSettings(args, process.env);
+  const { values } = parseCommandLine(runCommand, args, process.env);
+  if (values.help) {
+    process.stdout.write(commandHelp(runCommand));
+    return 0;
+  }
+  const settings = settingsFrom(values, process.env);
+  // Imported only now, so that --help (and a wrong flag) answer at once.
+  const [
+    { createServer },
+    { Controller },
+    { createLogger },
+    { Metrics },
+    { ControllerStatusView },
+  ] = await Promise.all([
+    import("../../webhooks/server.js"),
+    import("../sync/controller.js"),
+    import("../log.js"),
+    import("../metrics.js"),
+    import("../status/view.js"),
+  ]);
   const log = createLogger({ level: settings.logLevel, format: settings.logFormat });
   const controller = new Controller(settings, log);
   log.info("starting", {

@@ -2,28 +2,20 @@
 // every problem as `path:line:col: message` on stdout. Exit 0 valid, 1 invalid,
 // 2 when it could not run.
 import { stat } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { describeError, formatProblem, SettingsError } from "../errors.js";
 import { FsTree } from "../model/fs-tree.js";
 import { validateTree, type TreeReport } from "../model/validate-tree.js";
+import { commandHelp, parseCommandLine, usageLine } from "../command-line.js";
+import { validateCommand } from "../settings.js";
 
-const usage = `usage: kubefox-gitops validate [DIR]
-
-Checks the KubeFox repository in DIR (default: the current folder) against the
-schemas: kubefox.yaml, apps/, manifests/, and environments/, configs/ and
-platforms/ when present. Prints each problem as path:line:col: message.
-Exit status: 0 valid, 1 problems found, 2 could not run.`;
+const usage = usageLine(validateCommand);
 
 export async function validate(args: string[]): Promise<number> {
   let dir: string;
   try {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { help: { type: "boolean", short: "h" } },
-    });
+    const { values, positionals } = parseCommandLine(validateCommand, args, process.env);
     if (values.help) {
-      process.stdout.write(`${usage}\n`);
+      process.stdout.write(commandHelp(validateCommand));
       return 0;
     }
     if (positionals.length > 1)

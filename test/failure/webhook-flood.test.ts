@@ -78,7 +78,7 @@ function shot(i: number): Shot {
 }
 
 async function rss(): Promise<number> {
-  return metric(base, "kubefox_gitops_process_resident_memory_bytes");
+  return metric(base, "process_resident_memory_bytes");
 }
 
 /** Repository syncs a webhook started: their "sync finished" lines carry reason "webhook ...". */

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
+import semver from "semver";
 import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -22,10 +23,12 @@ import {
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const pkg = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as {
   version: string;
+  engines: { node: string };
 };
 const image = `ghcr.io/kubefox/kubefox-gitops:${pkg.version}`;
 const dockerfile = parseDockerfile(await readFile(path.join(root, "Dockerfile"), "utf8"));
 const final = dockerfile.stages.at(-1)!;
+const nodeMajor = Number(dockerfile.args.NODE_VERSION?.split(".")[0]);
 const find = (stage: Stage, op: string) => stage.instructions.filter((i) => i.op === op);
 
 async function deploymentManifest() {
@@ -54,7 +57,7 @@ describe("the Dockerfile, read", () => {
     expect(dockerfile.stages.map((s) => s.name ?? s.base)).toEqual([
       "build",
       "deps",
-      "gcr.io/distroless/nodejs20-debian12:nonroot",
+      `gcr.io/distroless/nodejs${nodeMajor}-debian12:nonroot`,
     ]);
     expect(dockerfile.stages[0]!.base).toBe(`node:${dockerfile.args.NODE_VERSION}-bookworm-slim`);
     expect(find(dockerfile.stages[1]!, "RUN")[0]!.args).toMatch(/npm ci --omit=dev/);
@@ -65,6 +68,17 @@ describe("the Dockerfile, read", () => {
       "context package.json ./",
     ]);
     expect(find(final, "RUN")).toEqual([]);
+  });
+
+  it("runs on Node.js 24 LTS, the same major in every stage, within package.json's engines", () => {
+    // Node.js 20 reached its end of life in April 2026 (issue 15).
+    expect(nodeMajor).toBe(24);
+    expect(dockerfile.args.NODE_VERSION).toMatch(/^24\.\d+$/);
+    for (const stage of dockerfile.stages.slice(0, 2))
+      expect(stage.base).toBe(`node:${dockerfile.args.NODE_VERSION}-bookworm-slim`);
+    expect(semver.satisfies(`${dockerfile.args.NODE_VERSION}.0`, pkg.engines.node)).toBe(true);
+    // What these tests run on is what engines promises (20.19 and up): CI runs them on both.
+    expect(semver.satisfies(process.version, pkg.engines.node)).toBe(true);
   });
 
   it("runs as the same numeric non-root user the Deployment asks for", async () => {
@@ -149,10 +163,13 @@ describe("the Dockerfile, replayed without Docker", () => {
     await stat(path.join(app, "node_modules/isomorphic-git"));
   });
 
-  it("prints the usage with the default CMD", async () => {
+  it("prints the usage with the default CMD, and the version with --version", async () => {
     const result = await entrypoint();
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain("kubefox-gitops run");
+    // package.json is copied beside dist/, where the compiled CLI finds its version.
+    const version = await entrypoint(["--version"]);
+    expect(version.stdout).toBe(`kubefox-gitops version ${pkg.version}`);
   });
 
   it("needs no tsx: the compiled CLI validates and renders the starter template with tsx removed", async () => {
