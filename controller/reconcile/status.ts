@@ -2,15 +2,18 @@
 // cluster (DESIGN §6). Every field a user sees is documented in the README.
 import type { ReleaseStatus } from "./release.js";
 
-/** A deployment's or a component's state. The worst component decides the deployment's. */
+/**
+ * A deployment's, a component's or an object's state. The worst component or
+ * object decides the deployment's (objects by kstatus's rules: object-health.ts).
+ */
 export type State =
   /** Known from Git, not yet synced. */
   | "Pending"
-  /** Applied; rolling out (pods not all updated and available yet). */
+  /** Applied; rolling out (pods not all updated and available yet), or an object not ready yet (kstatus InProgress, Terminating, NotFound). */
   | "Progressing"
-  /** Applied, and every Deployment is Available with all replicas updated. */
+  /** Applied, every Deployment is Available with all replicas updated, and every other object is ready (kstatus Current). */
   | "Ready"
-  /** Applied, but a rollout is stuck (ProgressDeadlineExceeded) or replicas are unavailable. */
+  /** Applied, but a rollout is stuck (ProgressDeadlineExceeded), replicas are unavailable, or an object failed (kstatus Failed: a Job failed, a Pod crash-loops, a Stalled condition). */
   | "Degraded"
   /** Not applied: the ref did not resolve, the tree is invalid, the policy refused it, or the apply failed. Whatever ran before keeps running. */
   | "Failed";
@@ -47,6 +50,17 @@ export interface ObjectStatus {
   message: string;
 }
 
+/** An applied object that is not Ready, with why (kstatus's message). */
+export interface NotReadyObject {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** Progressing or Degraded. */
+  state: State;
+  message: string;
+}
+
 /** Where an inventory entry points: enough to find and delete the object again. */
 export interface InventoryEntry {
   apiVersion: string;
@@ -65,6 +79,8 @@ export interface DeploymentStatus {
   environment?: string;
   state: State;
   components: ComponentHealth[];
+  /** Every applied object (its inventory) that is not Ready, with why; absent when all are. */
+  notReady?: NotReadyObject[];
   /** Objects we want but that exist without our label: left alone. */
   conflicts: ObjectStatus[];
   /** Env entries left out and similar: rendered anyway. */
