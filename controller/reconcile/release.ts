@@ -4,7 +4,7 @@
 // in release-machine.ts and carried out in release-executor.ts; its status is
 // built in release-status.ts.
 import type { EnvironmentDoc } from "../../schemas/environment.js";
-import type { ComponentHealth, InventoryEntry, State } from "./status.js";
+import type { ComponentHealth, InventoryEntry, NotReadyObject, State } from "./status.js";
 
 /** Why a version left a release. */
 export type ArchiveReason =
@@ -54,11 +54,15 @@ export interface ReleaseState {
 }
 
 export interface ReleaseStatus extends ReleaseState {
-  /** Pending while nothing is active yet; Progressing while a version is pending; else the active version's health. */
+  /** Pending while nothing is active yet; Progressing while a version is pending; else the active version's health (its components' and objects'). */
   state: State;
   /** Health of the active version's components (and the pending one's, when there is one). */
   components: ComponentHealth[];
   pendingComponents: ComponentHealth[];
+  /** Objects of the active version that are not Ready, with why; absent when all are. */
+  notReady?: NotReadyObject[];
+  /** Objects of the pending version that are not Ready yet, with why; absent when all are (or none is pending). */
+  pendingNotReady?: NotReadyObject[];
   /** When a pending version must be Available by. */
   deadline?: string;
 }
@@ -74,4 +78,9 @@ export function releasePolicy(env: EnvironmentDoc | undefined): ReleasePolicy {
     activationDeadlineSeconds: env?.spec.releasePolicy.activationDeadlineSeconds ?? 300,
     historyLimit: env?.spec.releasePolicy.historyLimit ?? 10,
   };
+}
+
+/** What a release's versions own (their health is read from these). */
+export function versionInventory(state: ReleaseState): InventoryEntry[] {
+  return [...(state.active?.inventory ?? []), ...(state.pending?.inventory ?? [])];
 }
