@@ -44,7 +44,7 @@ const errorResponse = (description: string) => ({
 const state: Schema = {
   enum: ["Pending", "Progressing", "Ready", "Degraded", "Failed"],
   description:
-    "Pending: known from Git, not yet synced. Progressing: applied, rolling out. Ready: every Deployment Available with all replicas updated. Degraded: a rollout is stuck or replicas are unavailable. Failed: not applied (the ref did not resolve, the tree is invalid, the policy refused it, or the apply failed); what ran before keeps running.",
+    "Pending: known from Git, not yet synced. Progressing: applied, rolling out, or an object not ready yet. Ready: every Deployment Available with all replicas updated and every other applied object ready (kstatus's rules). Degraded: a rollout is stuck, replicas are unavailable, or an object failed (a Job failed, a Pod crash-loops, a Stalled condition). Failed: not applied (the ref did not resolve, the tree is invalid, the policy refused it, or the apply failed); what ran before keeps running.",
 };
 
 const schemas: Record<string, Schema> = {
@@ -134,6 +134,17 @@ const schemas: Record<string, Schema> = {
     ["app", "component", "deployment", "state", "replicas"],
   ),
   State: state,
+  NotReadyObject: object(
+    {
+      apiVersion: str,
+      kind: str,
+      name: str,
+      namespace: str,
+      state: ref("State"),
+      message: { ...str, description: "why, in kstatus's words" },
+    },
+    ["apiVersion", "kind", "name", "state", "message"],
+  ),
   ObjectStatus: object({ kind: str, name: str, namespace: str, message: str }, [
     "kind",
     "name",
@@ -165,6 +176,11 @@ const schemas: Record<string, Schema> = {
           id: { ...maybeCommitId, description: "the commit the ref resolved to on the last sync" },
           appliedId: { ...maybeCommitId, description: "the commit whose objects run now" },
           components: { type: "array", items: ref("ComponentHealth") },
+          notReady: {
+            type: "array",
+            items: ref("NotReadyObject"),
+            description: "applied objects that are not Ready, with why; absent when all are",
+          },
           conflicts: { type: "array", items: ref("ObjectStatus") },
           warnings: strings,
           lastError: str,

@@ -110,6 +110,16 @@ export interface ComponentHealth {
   message?: string;
 }
 
+/** An applied object that is not Ready, with why (controller/reconcile/status.ts). */
+export interface NotReadyObject {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  state: State;
+  message: string;
+}
+
 export interface ObjectStatus {
   kind: string;
   name: string;
@@ -139,6 +149,8 @@ export interface DeploymentStatusInput {
   environment?: string;
   state: State;
   components: ComponentHealth[];
+  /** Applied objects that are not Ready, with why; absent when all are. */
+  notReady?: NotReadyObject[];
   conflicts: ObjectStatus[];
   warnings: string[];
   lastError?: string;
