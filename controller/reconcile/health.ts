@@ -1,58 +1,16 @@
-// Health of a component from its live Deployment, in the spirit of kstatus:
-// Available with every replica updated is Ready; a rollout under way is
-// Progressing; ProgressDeadlineExceeded is Degraded.
+// Health of what a deployment or a release version applied, from the watch
+// cache: per component, from its Deployment (deployment-health.ts); and per
+// object, by kstatus's rules (object-health.ts), for every object of the
+// inventory, so a StatefulSet from manifests/ that never starts holds its
+// deployment out of Ready (issue 15).
 import type { V1Deployment } from "@kubernetes/client-node";
 import type { ManagedCache } from "../cluster/cache.js";
 import { labels } from "../cluster/labels.js";
-import type { ComponentHealth, InventoryEntry } from "../status/status.js";
+import { deploymentHealth } from "./deployment-health.js";
+import { objectHealth } from "./object-health.js";
+import type { ComponentHealth, InventoryEntry, NotReadyObject } from "../status/status.js";
 
-/** A Deployment's part of a component's health. */
-export type Health = Pick<ComponentHealth, "state" | "replicas" | "message">;
-
-export function deploymentHealth(live: V1Deployment | undefined): Health {
-  if (!live) return { state: "Progressing", replicas: "0/0", message: "not created yet" };
-  const want = live.spec?.replicas ?? 1;
-  const s = live.status ?? {};
-  const replicas = `${s.readyReplicas ?? 0}/${want}`;
-  const generation = live.metadata?.generation ?? 0;
-  if ((s.observedGeneration ?? 0) < generation) {
-    return {
-      state: "Progressing",
-      replicas,
-      message: "the controller has not seen the new spec yet",
-    };
-  }
-  const progressing = s.conditions?.find((c) => c.type === "Progressing");
-  if (progressing?.status === "False" && progressing.reason === "ProgressDeadlineExceeded") {
-    return {
-      state: "Degraded",
-      replicas,
-      message: progressing.message ?? "rollout exceeded its progress deadline",
-    };
-  }
-  const updated = s.updatedReplicas ?? 0;
-  const available = s.availableReplicas ?? 0;
-  const total = s.replicas ?? 0;
-  if (updated < want)
-    return { state: "Progressing", replicas, message: `${updated} of ${want} replicas updated` };
-  if (total > updated)
-    return {
-      state: "Progressing",
-      replicas,
-      message: `${total - updated} old replicas terminating`,
-    };
-  if (available < want)
-    return {
-      state: "Progressing",
-      replicas,
-      message: `${available} of ${want} replicas available`,
-    };
-  const availableCond = s.conditions?.find((c) => c.type === "Available");
-  if (availableCond && availableCond.status !== "True") {
-    return { state: "Degraded", replicas, message: availableCond.message ?? "not available" };
-  }
-  return { state: "Ready", replicas };
-}
+export { deploymentHealth, type Health } from "./deployment-health.js";
 
 /** The commit whose pod template the Deployment runs (issue 11). */
 function podCommit(live: V1Deployment | undefined): string | undefined {
@@ -79,4 +37,54 @@ export function componentHealth(
         ...(health.message ? { message: health.message } : {}),
       };
     });
+}
+
+/** Every object of `inventory` that is not Ready, with why, from the watch cache. */
+export function notReadyObjects(
+  cache: ManagedCache,
+  inventory: InventoryEntry[],
+  now = new Date(),
+): NotReadyObject[] {
+  return inventory.flatMap((e) => {
+    const health = objectHealth(cache.get(e), now);
+    if (health.state === "Ready") return [];
+    return [
+      {
+        apiVersion: e.apiVersion,
+        kind: e.kind,
+        name: e.name,
+        ...(e.namespace ? { namespace: e.namespace } : {}),
+        state: health.state,
+        message: health.message,
+      },
+    ];
+  });
+}
+
+/** Both, for one inventory: what a release version's status and decision read. */
+export interface InventoryHealth {
+  components: ComponentHealth[];
+  notReady: NotReadyObject[];
+}
+
+export function inventoryHealth(cache: ManagedCache, inventory: InventoryEntry[]): InventoryHealth {
+  return {
+    components: componentHealth(cache, inventory),
+    notReady: notReadyObjects(cache, inventory),
+  };
+}
+
+/**
+ * Makes the cache watch every kind in `inventory` (once per kind), so health
+ * reads live state and each status change of these objects triggers a sync.
+ * Applying an object watches its kind already; this covers objects that were
+ * not applied by this process (a failed sync after a restart, a follower).
+ * A kind the cluster does not have, or a cluster that does not answer, leaves
+ * the cache without it: those objects read as not found.
+ */
+export async function watchKinds(cache: ManagedCache, inventory: InventoryEntry[]): Promise<void> {
+  const kinds = new Map(inventory.map((e) => [`${e.apiVersion}/${e.kind}`, e]));
+  await Promise.all(
+    [...kinds.values()].map((e) => cache.ensure(e.apiVersion, e.kind).catch(() => false)),
+  );
 }

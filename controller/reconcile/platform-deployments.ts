@@ -16,7 +16,7 @@ import type { PlatformTarget } from "../render/input.js";
 import { applyAll, type ApplyResult } from "./apply.js";
 import { applyFailure } from "./apply-failure.js";
 import { environmentContext, requireEnvironment } from "./environment.js";
-import { componentHealth } from "./health.js";
+import { componentHealth, notReadyObjects } from "./health.js";
 import type { PlatformInput } from "./platform-input.js";
 import {
   worst,
@@ -118,7 +118,9 @@ export function deploymentStatus(
   const failed = w.error !== undefined;
   const appliedId = failed ? (w.previous?.appliedId ?? "") : (w.commit ?? "");
   const components = componentHealth(input.cache, inventory);
-  const state: State = failed ? "Failed" : worst(components.map((c) => c.state));
+  // Every object it applied counts, not only its Deployments (issue 15).
+  const notReady = notReadyObjects(input.cache, inventory);
+  const state: State = failed ? "Failed" : worst([...components, ...notReady].map((c) => c.state));
   const error = failed ? describeError(w.error) : undefined;
   const transitioned = w.previous?.state !== state || w.previous?.lastError !== error;
   return {
@@ -128,6 +130,7 @@ export function deploymentStatus(
     ...(w.environment ? { environment: w.environment } : {}),
     state,
     components,
+    ...(notReady.length > 0 ? { notReady } : {}),
     conflicts: w.conflicts,
     warnings: w.warnings,
     ...(error

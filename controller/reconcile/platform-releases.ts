@@ -8,8 +8,13 @@ import type { PlatformInput } from "./platform-input.js";
 import { reconcileRelease, removeRelease, type ReleaseContext } from "./release-executor.js";
 import { withReleaseError } from "./release-machine.js";
 import { releaseStatus, removedReleaseStatus } from "./release-status.js";
-import { releasePolicy, type ReleaseState, type ReleaseStatus } from "./release.js";
-import { componentHealth } from "./health.js";
+import {
+  releasePolicy,
+  versionInventory,
+  type ReleaseState,
+  type ReleaseStatus,
+} from "./release.js";
+import { inventoryHealth, watchKinds } from "./health.js";
 import { recordPendingRelease } from "../status/store.js";
 
 export interface ReleasesResult {
@@ -81,8 +86,12 @@ export async function reconcileReleases(
  * platform file's releases fails with `error` when there is one (its Namespace
  * could not be applied), and keeps what it ran before.
  */
-export function releasesAsStored(input: PlatformInput, error?: unknown): ReleasesResult {
+export async function releasesAsStored(
+  input: PlatformInput,
+  error?: unknown,
+): Promise<ReleasesResult> {
   const states: Record<string, ReleaseState> = { ...input.previous?.releases };
+  await watchKinds(input.cache, Object.values(states).flatMap(versionInventory));
   const statuses: ReleaseStatus[] = [];
   for (const release of input.doc.spec.releases) {
     const stored = states[release.environment] ?? {
@@ -96,7 +105,7 @@ export function releasesAsStored(input: PlatformInput, error?: unknown): Release
     states[release.environment] = state;
     const policy = releasePolicy(input.control.environments[release.environment]);
     statuses.push(
-      releaseStatus(state, policy, (inventory) => componentHealth(input.cache, inventory)),
+      releaseStatus(state, policy, (inventory) => inventoryHealth(input.cache, inventory)),
     );
   }
   return { states, statuses };

@@ -14,6 +14,7 @@ import type { PlatformTarget } from "../render/input.js";
 import { applyAll } from "./apply.js";
 import { applyFailure } from "./apply-failure.js";
 import { recordEvent } from "./events.js";
+import { watchKinds } from "./health.js";
 import {
   applyDeployment,
   claimOnce,
@@ -74,7 +75,7 @@ async function steps(input: PlatformInput, platform: PlatformTarget, run: Platfo
     const error = applyFailure(namespaceResult.errors);
     run.namespaceFailed = true;
     for (const w of run.work) w.error ??= error;
-    run.releases = releasesAsStored(input, error);
+    run.releases = await releasesAsStored(input, error);
     return;
   }
 
@@ -158,10 +159,12 @@ async function settleStatus(
   run: PlatformRun,
 ): Promise<PlatformResult> {
   const { doc, log } = input;
-  // Health of each component, from the watch cache.
+  // Health of each component and object, from the watch cache, which must watch every kind
+  // the deployments own (objects this process did not apply: a failed sync after a restart).
   const now = new Date().toISOString();
+  await watchKinds(input.cache, run.work.flatMap(inventoryAfter));
   const deployments = run.work.map((w) => deploymentStatus(input, w, inventoryAfter(w), now));
-  const releases = run.releases ?? releasesAsStored(input);
+  const releases = run.releases ?? (await releasesAsStored(input));
   const unmanaged = input.listUnmanaged
     ? await listUnmanaged(input.client, platform.namespace).catch((err: unknown) => {
         log.warn("listing unmanaged objects failed", {

@@ -5,7 +5,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { applyAll } from "./apply.js";
 import { applyFailure } from "./apply-failure.js";
-import { componentHealth } from "./health.js";
+import { inventoryHealth } from "./health.js";
 import { prune } from "./prune.js";
 import { observeRelease, type ReleaseView } from "./release-observe.js";
 import {
@@ -42,7 +42,7 @@ export async function reconcileRelease(
   const outcome = await carryOut(ctx, release.environment, decision.actions);
   const state = settleRelease(decision, outcome);
   const status = releaseStatus(state, policy, (inventory) =>
-    componentHealth(ctx.input.cache, inventory),
+    inventoryHealth(ctx.input.cache, inventory),
   );
   const requeueAtMs = outcome.failed ? undefined : decision.requeueAtMs;
   return { state, status, ...(requeueAtMs !== undefined ? { requeueAtMs } : {}) };

@@ -13,7 +13,7 @@ import {
   type ReleaseObservation,
 } from "./release-machine.js";
 import type { ReleaseHistoryEntry, ReleaseState, ReleaseVersion } from "./release.js";
-import type { ComponentHealth } from "../status/status.js";
+import type { ComponentHealth, NotReadyObject } from "../status/status.js";
 
 const A = "a".repeat(40);
 const B = "b".repeat(40);
@@ -74,11 +74,22 @@ const ready: ComponentHealth[] = [
   { app: "store", component: "web", deployment: "web", state: "Ready", replicas: "2/2" },
 ];
 const rolling: ComponentHealth[] = [{ ...ready[0]!, state: "Progressing", replicas: "0/2" }];
+/** An object of the version beside its Deployments that is not ready (issue 15). */
+const unboundClaim: NotReadyObject[] = [
+  {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    name: "data",
+    state: "Progressing",
+    message: "PVC is not Bound. phase: Pending",
+  },
+];
 
 interface Seen {
   commit?: string;
   error?: unknown;
   health?: ComponentHealth[];
+  notReady?: NotReadyObject[];
   now?: number;
   olderThanActive?: boolean;
   olderThanPending?: boolean;
@@ -97,6 +108,7 @@ function observe(state: ReleaseState | undefined, seen: Seen): ReleaseObservatio
             ? { objects: seen.front }
             : (seen.front ?? { objects: frontObjects }),
           health: seen.health ?? rolling,
+          notReady: seen.notReady ?? [],
           ...(seen.olderThanActive !== undefined ? { olderThanActive: seen.olderThanActive } : {}),
           ...(seen.olderThanPending !== undefined
             ? { olderThanPending: seen.olderThanPending }
@@ -207,6 +219,14 @@ const cases: Case[] = [
     },
     ifFailed: { active: "A", pending: "B", history: [] },
     requeueAt: 10, // at once: to delete what was archived
+  },
+  {
+    name: "pending, Deployments Available but another object not ready: no cut-over yet",
+    stored: stored({ active: version(A), pending: version(B) }),
+    seen: { commit: B, health: ready, notReady: unboundClaim, now: 100 },
+    actions: ["apply active", "apply front", "apply pending"],
+    next: { active: "A", pending: "B" },
+    requeueAt: 300,
   },
   {
     name: "deadline passed: PendingDeadlineExceeded, the active version keeps serving",
@@ -567,7 +587,7 @@ describe("ancestryQuestions", () => {
       ask: [false, false],
     },
   ])("$name", ({ state, commit, health, ask }) => {
-    const q = ancestryQuestions(state, { commit, health });
+    const q = ancestryQuestions(state, { commit, health, notReady: [] });
     expect([q.ofActive, q.ofPending]).toEqual(ask);
   });
 });

@@ -7,7 +7,7 @@
 // When the ref resolves to a new commit, that version is recorded as pending
 // (stored before any of its objects is applied, so a controller killed at any
 // point finds every object it may have made) and applied beside the active one.
-// When every Deployment of it is Available, the front (the environment's
+// When every object of it is ready (its Deployments Available), the front (the environment's
 // Services and Ingress) switches to it in one apply and the old version is
 // archived; when it is not Available by its deadline it is archived instead and
 // the active version never stops serving. Objects of archived versions are
@@ -15,7 +15,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { ActivationDeadlineError, describeError, errorCode } from "../errors.js";
 import type { ArchiveReason, ReleasePolicy, ReleaseState, ReleaseVersion } from "./release.js";
-import type { ComponentHealth, InventoryEntry } from "../status/status.js";
+import type { ComponentHealth, InventoryEntry, NotReadyObject } from "../status/status.js";
 
 /** Why something could not be observed or rendered. */
 export interface Failure {
@@ -34,6 +34,8 @@ export interface Candidate {
   front: Rendered;
   /** Health of its Deployments, from the watch cache. */
   health: ComponentHealth[];
+  /** Its objects that are not Ready (kstatus's rules), from the watch cache. */
+  notReady: NotReadyObject[];
   /** Is `commit` an ancestor of the active version's commit? Asked when ancestryQuestions says so. */
   olderThanActive?: boolean;
   /** Is `commit` an ancestor of the pending version's commit? Asked when ancestryQuestions says so. */
@@ -96,12 +98,12 @@ export interface ReleaseOutcome {
  */
 export function ancestryQuestions(
   stored: ReleaseState | undefined,
-  candidate: Pick<Candidate, "commit" | "health">,
+  candidate: Pick<Candidate, "commit" | "health" | "notReady">,
 ): { ofActive: boolean; ofPending: boolean } {
   const { commit } = candidate;
   const isNew = commit !== stored?.active?.commit && commit !== stored?.pending?.commit;
   return {
-    ofActive: !!stored?.active && commit !== stored.active.commit && allReady(candidate.health),
+    ofActive: !!stored?.active && commit !== stored.active.commit && allReady(candidate),
     ofPending: !!stored?.pending && isNew,
   };
 }
@@ -180,12 +182,12 @@ export function decideRelease(
   // 3. The active version and the front as they should be (undoing drift). When the pending
   //    version is cut over to now, the front is applied once, for it.
   const pending = state.pending;
-  const ready = !!pending && allReady(c.health);
+  const ready = !!pending && allReady(c);
   const cutOver = ready && !("error" in c.front);
   const activeError = keepActive(state, seen, actions, cutOver);
   if (activeError !== undefined || !pending) return done(recorded, state, activeError);
 
-  // 4. The pending version: cut over when every Deployment of it is Available; give up at the deadline.
+  // 4. The pending version: cut over when every object of it is ready; give up at the deadline.
   const deadlineMs = deadlineOf(pending, seen.policy);
   if (!ready && seen.now.getTime() >= deadlineMs) {
     archive(pending, "PendingDeadlineExceeded");
@@ -305,8 +307,9 @@ export function withReleaseError(state: ReleaseState, error: unknown): ReleaseSt
   };
 }
 
-function allReady(health: ComponentHealth[]): boolean {
-  return health.every((h) => h.state === "Ready");
+/** Every Deployment of the version Available, and every other object of it ready (issue 15). */
+function allReady(candidate: Pick<Candidate, "health" | "notReady">): boolean {
+  return candidate.health.every((h) => h.state === "Ready") && candidate.notReady.length === 0;
 }
 
 function clone(state: ReleaseState): ReleaseState {

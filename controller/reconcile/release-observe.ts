@@ -1,6 +1,6 @@
 // What a release's decision looks at, read now: the commit its ref resolves to,
 // that version and the active one rendered, the health of the candidate's
-// Deployments, and, only when the decision may need it, whether the commit is
+// Deployments and other objects, and, only when the decision may need it, whether the commit is
 // an ancestor of the active or pending one. Reads only: nothing is written here.
 import { randomBytes } from "node:crypto";
 import type { KubernetesObject } from "@kubernetes/client-node";
@@ -9,7 +9,7 @@ import type { ControlModel } from "../model/load-control.js";
 import { renderReleaseFront, renderReleaseVersion, type ReleaseTarget } from "../render/release.js";
 import type { PlatformTarget } from "../render/input.js";
 import { environmentContext, requireEnvironment } from "./environment.js";
-import { componentHealth } from "./health.js";
+import { componentHealth, notReadyObjects, watchKinds } from "./health.js";
 import type { PlatformInput } from "./platform-input.js";
 import {
   ancestryQuestions,
@@ -69,15 +69,18 @@ async function observeCandidate(
   const commit = await input.resolveRef(target.ref);
   const objects = await renderVersion(view, commit, target);
   const front = await attempt(() => renderFront(view, commit, target));
-  // Health from the watch cache, which must have listed Deployments (after a restart it starts empty).
-  await input.cache.ensure("apps/v1", "Deployment");
-  const health = componentHealth(input.cache, objects.map(entryOf));
-  const ask = ancestryQuestions(stored, { commit, health });
+  // Health from the watch cache, which must watch the version's kinds (after a restart it starts empty).
+  const entries = objects.map(entryOf);
+  await watchKinds(input.cache, entries);
+  const health = componentHealth(input.cache, entries);
+  const notReady = notReadyObjects(input.cache, entries);
+  const ask = ancestryQuestions(stored, { commit, health, notReady });
   return {
     commit,
     objects,
     front,
     health,
+    notReady,
     ...(ask.ofActive && stored?.active
       ? { olderThanActive: await input.isAncestor(commit, stored.active.commit) }
       : {}),

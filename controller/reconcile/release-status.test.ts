@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { releaseStatus, removedReleaseStatus } from "./release-status.js";
 import type { ReleaseState, ReleaseVersion } from "./release.js";
-import type { ComponentHealth, InventoryEntry, State } from "../status/status.js";
+import type { ComponentHealth, InventoryEntry, NotReadyObject, State } from "../status/status.js";
 
 const policy = { activationDeadlineSeconds: 300, historyLimit: 10 };
 
@@ -23,7 +23,7 @@ const state = (parts: Partial<ReleaseState>): ReleaseState => ({
   ...parts,
 });
 /** Deployment web-a is Ready, web-b is Progressing. */
-const health = (inventory: InventoryEntry[]): ComponentHealth[] =>
+const components = (inventory: InventoryEntry[]): ComponentHealth[] =>
   inventory.map((e) => ({
     app: "store",
     component: "web",
@@ -31,6 +31,15 @@ const health = (inventory: InventoryEntry[]): ComponentHealth[] =>
     state: e.name === "web-a" ? "Ready" : "Progressing",
     replicas: "1/1",
   }));
+/** Every object but web-a is not ready. */
+const notReady = (inventory: InventoryEntry[]): NotReadyObject[] =>
+  inventory
+    .filter((e) => e.name !== "web-a")
+    .map((e) => ({ ...e, state: "Progressing", message: "Updated: 0/1" }));
+const health = (inventory: InventoryEntry[]) => ({
+  components: components(inventory),
+  notReady: notReady(inventory),
+});
 const archivedB = {
   releaseId: "prod-b",
   commit: "b".repeat(40),
@@ -74,13 +83,27 @@ describe("releaseStatus", () => {
     expect(releaseStatus(s, policy, health)).toEqual({
       ...s,
       state: "Progressing",
-      components: health(version("a").inventory),
-      pendingComponents: health(version("b").inventory),
+      components: components(version("a").inventory),
+      pendingComponents: components(version("b").inventory),
+      pendingNotReady: notReady(version("b").inventory),
       deadline: "2030-01-01T00:05:00.000Z",
     });
     expect(releaseStatus(state({ active: version("a") }), policy, health)).not.toHaveProperty(
       "deadline",
     );
+  });
+
+  it("holds an active version out of Ready while another of its objects is not ready, and says why", () => {
+    const a = version("a");
+    const claim = { apiVersion: "v1", kind: "PersistentVolumeClaim", name: "data-a" };
+    const status = releaseStatus(
+      state({ active: { ...a, inventory: [...a.inventory, claim] } }),
+      policy,
+      health,
+    );
+    expect(status.state).toBe("Progressing");
+    expect(status.notReady).toEqual([{ ...claim, state: "Progressing", message: "Updated: 0/1" }]);
+    expect(releaseStatus(state({ active: a }), policy, health)).not.toHaveProperty("notReady");
   });
 
   it("says why a release removed from the platform file still has objects", () => {

@@ -3,33 +3,37 @@
 // for the replica that reconciles and for one that only reads the stored state.
 import { deadlineOf } from "./release-machine.js";
 import type { ReleasePolicy, ReleaseState, ReleaseStatus } from "./release.js";
-import { worst, type ComponentHealth, type InventoryEntry, type State } from "../status/status.js";
+import type { InventoryHealth } from "./health.js";
+import { worst, type InventoryEntry, type State } from "../status/status.js";
 
-/** The health of the components whose Deployments are in `inventory` (from the watch cache). */
-export type HealthOf = (inventory: InventoryEntry[]) => ComponentHealth[];
+/** The health of the components and objects of `inventory` (from the watch cache). */
+export type HealthOf = (inventory: InventoryEntry[]) => InventoryHealth;
 
 export function releaseStatus(
   state: ReleaseState,
   policy: ReleasePolicy,
   health: HealthOf,
 ): ReleaseStatus {
-  const components = state.active ? health(state.active.inventory) : [];
-  const pendingComponents = state.pending ? health(state.pending.inventory) : [];
+  const none: InventoryHealth = { components: [], notReady: [] };
+  const active = state.active ? health(state.active.inventory) : none;
+  const pending = state.pending ? health(state.pending.inventory) : none;
   const neverActive =
     !state.active &&
     (state.lastError !== undefined || state.history[0]?.reason === "PendingDeadlineExceeded");
   const s: State = state.pending
     ? "Progressing"
     : state.active
-      ? worst(components.map((c) => c.state))
+      ? worst([...active.components, ...active.notReady].map((c) => c.state))
       : neverActive
         ? "Failed"
         : "Pending";
   return {
     ...state,
     state: s,
-    components,
-    pendingComponents,
+    components: active.components,
+    pendingComponents: pending.components,
+    ...(active.notReady.length > 0 ? { notReady: active.notReady } : {}),
+    ...(pending.notReady.length > 0 ? { pendingNotReady: pending.notReady } : {}),
     ...(state.pending
       ? { deadline: new Date(deadlineOf(state.pending, policy)).toISOString() }
       : {}),

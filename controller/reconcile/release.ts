@@ -4,6 +4,7 @@
 // in release-machine.ts and carried out in release-executor.ts; its status is
 // built in release-status.ts.
 import type { EnvironmentDoc } from "../../schemas/environment.js";
+import type { InventoryEntry, ReleaseState } from "../status/status.js";
 
 // The state's and the status's shapes are JSON Schemas (schemas/status/), like every status.
 export type {
@@ -25,4 +26,9 @@ export function releasePolicy(env: EnvironmentDoc | undefined): ReleasePolicy {
     activationDeadlineSeconds: env?.spec.releasePolicy.activationDeadlineSeconds ?? 300,
     historyLimit: env?.spec.releasePolicy.historyLimit ?? 10,
   };
+}
+
+/** What a release's versions own (their health is read from these). */
+export function versionInventory(state: ReleaseState): InventoryEntry[] {
+  return [...(state.active?.inventory ?? []), ...(state.pending?.inventory ?? [])];
 }

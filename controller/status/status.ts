@@ -6,6 +6,7 @@ import type { State } from "../../schemas/status/state.js";
 export type { State } from "../../schemas/status/state.js";
 export type { ComponentHealth } from "../../schemas/status/component-health.js";
 export type { ObjectStatus } from "../../schemas/status/object-status.js";
+export type { NotReadyObject } from "../../schemas/status/not-ready-object.js";
 export type { InventoryEntry } from "../../schemas/status/inventory-entry.js";
 export type { DeploymentStatus } from "../../schemas/status/deployment-status.js";
 export type { UnmanagedObject } from "../../schemas/status/unmanaged-object.js";

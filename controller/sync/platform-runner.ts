@@ -10,9 +10,9 @@ import { describeError, errorCode, retryable } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { ControlModel } from "../model/load-control.js";
 import type { PlatformDoc } from "../../schemas/platform.js";
-import { componentHealth } from "../reconcile/health.js";
+import { inventoryHealth, watchKinds } from "../reconcile/health.js";
 import { reconcilePlatform } from "../reconcile/platform.js";
-import { releasePolicy, type ReleaseState } from "../reconcile/release.js";
+import { releasePolicy, versionInventory, type ReleaseState } from "../reconcile/release.js";
 import { releaseStatus } from "../reconcile/release-status.js";
 import type { InventoryEntry, PlatformStatus } from "../status/status.js";
 import { loadStatus, type StoredStatus } from "../status/store.js";
@@ -155,8 +155,11 @@ export class PlatformRunner {
     this.loaded = false;
     this.stored = undefined;
     const stored = await loadStatus(cluster.client, cluster.cache, namespace);
-    await cluster.cache.ensure("apps/v1", "Deployment");
-    const health = (inventory: InventoryEntry[]) => componentHealth(cluster.cache, inventory);
+    await watchKinds(
+      cluster.cache,
+      Object.values(stored?.releases ?? {}).flatMap(versionInventory),
+    );
+    const health = (inventory: InventoryEntry[]) => inventoryHealth(cluster.cache, inventory);
     const release = (state: ReleaseState) =>
       releaseStatus(state, releasePolicy(snapshot.control.environments[state.environment]), health);
     const unmanaged =

@@ -8,6 +8,7 @@ import {
   releaseVersionSchema,
 } from "../status/release-version.js";
 import { componentHealthSchema } from "../status/component-health.js";
+import { notReadyObjectSchema } from "../status/not-ready-object.js";
 import { inventoryEntrySchema } from "../status/inventory-entry.js";
 import { objectStatusSchema } from "../status/object-status.js";
 import { platformEventSchema } from "../status/platform-event.js";
@@ -45,6 +46,7 @@ export const namedSchemas = {
   Environment: environmentObjectSchema,
   Config: configObjectSchema,
   ComponentHealth: componentHealthSchema,
+  NotReadyObject: notReadyObjectSchema,
   State: stateSchema,
   ObjectStatus: objectStatusSchema,
   InventoryEntry: inventoryEntrySchema,

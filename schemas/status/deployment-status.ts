@@ -4,6 +4,7 @@ import type { FromSchema } from "json-schema-to-ts";
 import { componentHealthSchema } from "./component-health.js";
 import { commitOrEmpty, list, text, texts, time } from "./fields.js";
 import { inventoryEntrySchema } from "./inventory-entry.js";
+import { notReadyObjectSchema } from "./not-ready-object.js";
 import { objectStatusSchema } from "./object-status.js";
 import { stateSchema } from "./state.js";
 
@@ -17,6 +18,10 @@ export const deploymentOutcome = {
   ),
   state: stateSchema,
   components: list(componentHealthSchema, "per component: its Deployment's health"),
+  notReady: list(
+    notReadyObjectSchema,
+    "every applied object (its inventory) that is not Ready, with why; absent when all are",
+  ),
   conflicts: list(
     objectStatusSchema,
     "objects we want that exist without our label (left alone), or that the API server refused",

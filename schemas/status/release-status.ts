@@ -1,6 +1,7 @@
 // A release's status (DESIGN §4, README "Status fields"): what is kept in the
 // cluster per environment (the release state), and what the status API serves
 // (that state with its health).
+import { notReadyObjectSchema } from "./not-ready-object.js";
 import type { FromSchema } from "json-schema-to-ts";
 import { componentHealthSchema } from "./component-health.js";
 import { flag, list, text, time } from "./fields.js";
@@ -54,6 +55,14 @@ export const releaseStatusSchema = {
     pendingComponents: list(
       componentHealthSchema,
       "the health of the pending version's components, while there is one",
+    ),
+    notReady: list(
+      notReadyObjectSchema,
+      "objects of the active version that are not Ready, with why; absent when all are",
+    ),
+    pendingNotReady: list(
+      notReadyObjectSchema,
+      "objects of the pending version that are not Ready yet, with why; absent when all are (or none is pending)",
     ),
     deadline: time("when the pending version must be Available by"),
   },
