@@ -21,7 +21,7 @@ import { startGitServer, type GitServer } from "../hack/git/server.js";
 import { WorkingCopy } from "../hack/git/working-copy.js";
 import { Controller } from "../controller/sync/controller.js";
 import { silentLogger } from "../controller/log.js";
-import { parseSettings } from "../controller/settings.js";
+import { parseSettings } from "../controller/cli/settings.js";
 import { imageNodeFlags } from "./node-flags.js";
 import { formatRolloutBench, rolloutBench, type RolloutBenchResult } from "./rollout.js";
 import { platformFiles, systemFiles } from "./systems.js";

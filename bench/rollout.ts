@@ -18,7 +18,7 @@ import type { Cluster } from "../hack/cluster/cluster.js";
 import { WorkingCopy } from "../hack/git/working-copy.js";
 import { Controller } from "../controller/sync/controller.js";
 import { silentLogger } from "../controller/log.js";
-import { parseSettings } from "../controller/settings.js";
+import { parseSettings } from "../controller/cli/settings.js";
 import { stats, type Stats } from "./cluster.js";
 import { platformFiles, systemFiles } from "./systems.js";
 

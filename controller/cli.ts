@@ -4,10 +4,10 @@
 // runs, so `--help`, `--version` and `validate` start without Express,
 // isomorphic-git or the cluster client (issue 15).
 import module from "node:module";
-import { overviewHelp } from "./command-line.js";
+import { overviewHelp } from "./cli/command-line.js";
 import { describeError, errorCode } from "./errors.js";
-import { commandSpecs } from "./settings.js";
-import { packageVersion } from "./version.js";
+import { commandSpecs } from "./cli/settings.js";
+import { packageVersion } from "./cli/version.js";
 
 // V8's code cache for the modules a command imports, in the temporary folder
 // (Node.js 22.1 and later, which @types/node 20 does not know; a no-op where
@@ -18,9 +18,9 @@ type Command = (args: string[]) => Promise<number>;
 
 /** Every command of settings.ts's commandSpecs, imported when it runs. */
 const commands: Record<string, () => Promise<Command>> = {
-  run: async () => (await import("./commands/run.js")).run,
-  validate: async () => (await import("./commands/validate.js")).validate,
-  render: async () => (await import("./commands/render.js")).render,
+  run: async () => (await import("./cli/commands/run.js")).run,
+  validate: async () => (await import("./cli/commands/validate.js")).validate,
+  render: async () => (await import("./cli/commands/render.js")).render,
 };
 
 export async function main(argv: string[]): Promise<number> {

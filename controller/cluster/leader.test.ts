@@ -5,7 +5,7 @@ import os from "node:os";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SettingsError } from "../errors.js";
 import { createLogger } from "../log.js";
-import { parseSettings } from "../settings.js";
+import { parseSettings } from "../cli/settings.js";
 import {
   LeaderElector,
   microTime,

@@ -14,7 +14,7 @@ import { describeError, errorCode } from "../errors.js";
 import { kubernetesLeaseStore, LeaderElector } from "../cluster/leader.js";
 import type { Logger } from "../log.js";
 import { Repository } from "./repository.js";
-import type { Settings } from "../settings.js";
+import type { Settings } from "../cli/settings.js";
 
 /** A drift sync waits this long for more changes, so one rollout's many events make one sync. */
 const driftDebounceMs = 250;

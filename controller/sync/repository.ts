@@ -12,7 +12,7 @@ import type { ClusterPool } from "../cluster/pool.js";
 import { loadControl, type LoadedControl } from "../model/load-control.js";
 import { PlatformRunner, type Snapshot } from "./platform-runner.js";
 import { SystemCache } from "../reconcile/systems.js";
-import type { Settings } from "../settings.js";
+import type { Settings } from "../cli/settings.js";
 import { openSource } from "../source/source.js";
 import type { GitSource, RefMap } from "../source/types.js";
 import { SyncQueue, type SyncRequest } from "./queue.js";

@@ -6,23 +6,23 @@
 // front (Services and Ingress) pointing at that version, as after a cut-over;
 // its routing Secret comes with placeholders where the controller puts keys.
 import type { KubernetesObject, V1Secret } from "@kubernetes/client-node";
-import type { PlatformDoc } from "../../schemas/platform.js";
-import { formatProblem, PolicyError, ValidationError, type Problem } from "../errors.js";
-import type { ControlModel } from "../model/load-control.js";
-import type { SystemModel } from "../model/load-system.js";
-import { problemAt } from "../model/tree-files.js";
-import { renderDeployment } from "../render/deployment.js";
-import type { PlatformTarget } from "../render/input.js";
-import { platformTarget } from "../render/platform-target.js";
-import { manifestRefusals } from "../render/refusals.js";
+import type { PlatformDoc } from "../../../schemas/platform.js";
+import { formatProblem, PolicyError, ValidationError, type Problem } from "../../errors.js";
+import type { ControlModel } from "../../model/load-control.js";
+import type { SystemModel } from "../../model/load-system.js";
+import { problemAt } from "../../model/tree-files.js";
+import { renderDeployment } from "../../render/deployment.js";
+import type { PlatformTarget } from "../../render/input.js";
+import { platformTarget } from "../../render/platform-target.js";
+import { manifestRefusals } from "../../render/refusals.js";
 import {
   renderReleaseFront,
   renderReleaseVersion,
   routingSecret,
   type RenderedRelease,
-} from "../render/release.js";
-import { environmentContext, requireEnvironment } from "../reconcile/environment.js";
-import { atCommit } from "../reconcile/systems.js";
+} from "../../render/release.js";
+import { environmentContext, requireEnvironment } from "../../reconcile/environment.js";
+import { atCommit } from "../../reconcile/systems.js";
 import type { ResolvedAt, WorkTree } from "./work-tree.js";
 
 export interface PreviewPart {

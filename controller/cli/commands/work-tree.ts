@@ -6,12 +6,12 @@
 // Git repository (repo-template, a tree being written) stands for every ref:
 // refs are only checked to be well formed, and the commit is all zeros.
 import path from "node:path";
-import { FsTree } from "../model/fs-tree.js";
-import { loadSystem, type LoadedSystem } from "../model/load-system.js";
-import { findRepo } from "../source/git/layout.js";
-import { readHead } from "../source/git/ref-store.js";
-import { parseRef, resolveRef } from "../source/refs.js";
-import type { GitSource } from "../source/types.js";
+import { FsTree } from "../../model/fs-tree.js";
+import { loadSystem, type LoadedSystem } from "../../model/load-system.js";
+import { findRepo } from "../../source/git/layout.js";
+import { readHead } from "../../source/git/ref-store.js";
+import { parseRef, resolveRef } from "../../source/refs.js";
+import type { GitSource } from "../../source/types.js";
 
 export const NO_COMMIT = "0".repeat(40);
 
@@ -47,7 +47,7 @@ export async function openWorkTree(dir: string): Promise<WorkTree> {
     };
   }
   // Git is loaded only for a folder that is a repository.
-  const { openLocalSource } = await import("../source/local-source.js");
+  const { openLocalSource } = await import("../../source/local-source.js");
   const source: GitSource = await openLocalSource({ path: dir });
   const head = await readHead(layout.gitDir);
   const refs = source.refs();

@@ -2,9 +2,9 @@
 // every problem as `path:line:col: message` on stdout. Exit 0 valid, 1 invalid,
 // 2 when it could not run.
 import { stat } from "node:fs/promises";
-import { describeError, formatProblem, SettingsError } from "../errors.js";
-import { FsTree } from "../model/fs-tree.js";
-import { validateTree, type TreeReport } from "../model/validate-tree.js";
+import { describeError, formatProblem, SettingsError } from "../../errors.js";
+import { FsTree } from "../../model/fs-tree.js";
+import { validateTree, type TreeReport } from "../../model/validate-tree.js";
 import { commandHelp, parseCommandLine, usageLine } from "../command-line.js";
 import { validateCommand } from "../settings.js";
 

@@ -3,7 +3,7 @@
 // declaration, and `--help` is printed from the same declaration, so the two
 // cannot drift apart (issue 15). Parsed values come back frozen.
 import { parseArgs } from "node:util";
-import { SettingsError } from "./errors.js";
+import { SettingsError } from "../errors.js";
 
 export const envPrefix = "KUBEFOX_GITOPS_";
 const program = "kubefox-gitops";

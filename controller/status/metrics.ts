@@ -2,10 +2,10 @@
 // in the sync path knows about them, plus the webhook counter the HTTP server
 // feeds. One registry per controller: tests can run several in one process.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { Bus, FetchEvent, PlatformEvent, SyncEvent } from "./status/bus.js";
-import { states } from "../schemas/status/state.js";
-import type { PlatformStatus } from "./status/status.js";
-import { packageVersion } from "./version.js";
+import type { Bus, FetchEvent, PlatformEvent, SyncEvent } from "./bus.js";
+import { states } from "../../schemas/status/state.js";
+import type { PlatformStatus } from "./status.js";
+import { packageVersion } from "../cli/version.js";
 
 /** Seconds buckets from a no-op resync (milliseconds) to a slow clone (minutes). */
 const durationBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];

@@ -16,9 +16,9 @@ import {
   formatProblem,
   SettingsError,
   ValidationError,
-} from "../errors.js";
-import { FsTree } from "../model/fs-tree.js";
-import { loadControl } from "../model/load-control.js";
+} from "../../errors.js";
+import { FsTree } from "../../model/fs-tree.js";
+import { loadControl } from "../../model/load-control.js";
 import {
   PolicyRefusal,
   previewPlatform,

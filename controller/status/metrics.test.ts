@@ -2,11 +2,11 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Bus } from "./status/bus.js";
+import { Bus } from "./bus.js";
 import { Metrics } from "./metrics.js";
-import type { DeploymentStatus, PlatformStatus } from "./status/status.js";
+import type { DeploymentStatus, PlatformStatus } from "./status.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 function deployment(ref: string, state: DeploymentStatus["state"]): DeploymentStatus {
   return {

@@ -6,7 +6,7 @@ import {
   parseCommandLine,
   type CommandSpec,
 } from "./command-line.js";
-import { SettingsError } from "./errors.js";
+import { SettingsError } from "../errors.js";
 import { commandSpecs, runCommand } from "./settings.js";
 
 const spec = {

@@ -2,9 +2,9 @@
 // first signal stops the HTTP server, lets the writes in flight finish and
 // stops; a second one stops at once (the next start converges: every write is
 // an idempotent apply).
-import type { RunningServer } from "../../webhooks/server.js";
+import type { RunningServer } from "../../../webhooks/server.js";
 import { commandHelp, parseCommandLine } from "../command-line.js";
-import { describeError } from "../errors.js";
+import { describeError } from "../../errors.js";
 import { runCommand, settingsFrom } from "../settings.js";
 
 export async function run(args: string[]): Promise<number> {
@@ -22,11 +22,11 @@ export async function run(args: string[]): Promise<number> {
     { Metrics },
     { ControllerStatusView },
   ] = await Promise.all([
-    import("../../webhooks/server.js"),
-    import("../sync/controller.js"),
-    import("../log.js"),
-    import("../metrics.js"),
-    import("../status/view.js"),
+    import("../../../webhooks/server.js"),
+    import("../../sync/controller.js"),
+    import("../../log.js"),
+    import("../../status/metrics.js"),
+    import("../../status/view.js"),
   ]);
   const log = createLogger({ level: settings.logLevel, format: settings.logFormat });
   const controller = new Controller(settings, log);

@@ -8,9 +8,9 @@ import os from "node:os";
 import path from "node:path";
 import cron from "node-cron";
 import { envPrefix, parseCommandLine, type CommandSpec, type FlagValues } from "./command-line.js";
-import { SettingsError } from "./errors.js";
-import type { LogFormat, LogLevel } from "./log.js";
-import type { GitCredentials } from "./source/credentials.js";
+import { SettingsError } from "../errors.js";
+import type { LogFormat, LogLevel } from "../log.js";
+import type { GitCredentials } from "../source/credentials.js";
 
 export interface Settings {
   /** URLs (HTTP or HTTPS) or local paths of the repositories to watch. */

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { SettingsError } from "./errors.js";
+import { SettingsError } from "../errors.js";
 import { parseSettings } from "./settings.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "kubefox-settings-"));
