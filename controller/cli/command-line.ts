@@ -12,6 +12,8 @@ const width = 100;
 
 export interface Flag {
   readonly type: "string" | "boolean";
+  /** A one-letter alias (`-o`). */
+  readonly short?: string;
   /** May be given more than once; its environment variable then holds a comma- or newline-separated list. */
   readonly multiple?: boolean;
   /** What the value is, in help: `URL|PATH`, `FILE` ... */
@@ -79,7 +81,11 @@ export function parseCommandLine<S extends CommandSpec>(
   const options = Object.fromEntries([
     ...Object.entries(spec.flags).map(([name, f]) => [
       name,
-      { type: f.type, ...(f.multiple ? { multiple: true } : {}) },
+      {
+        type: f.type,
+        ...(f.multiple ? { multiple: true } : {}),
+        ...(f.short ? { short: f.short } : {}),
+      },
     ]),
     ["help", helpFlag],
   ]);
@@ -175,7 +181,7 @@ function oneOf(choices: readonly string[]): string {
 // --- help ------------------------------------------------------------------
 
 function flagName(name: string, flag: Flag): string {
-  return `--${name}${flag.value ? ` ${flag.value}` : ""}`;
+  return `${flag.short ? `-${flag.short}, ` : ""}--${name}${flag.value ? ` ${flag.value}` : ""}`;
 }
 
 /** `usage: kubefox-gitops render [DIR] --platform NAME [--ref REF]`, wrapped between words. */
