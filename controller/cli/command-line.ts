@@ -181,7 +181,7 @@ function oneOf(choices: readonly string[]): string {
 // --- help ------------------------------------------------------------------
 
 function flagName(name: string, flag: Flag): string {
-  return `${flag.short ? `-${flag.short}, ` : ""}--${name}${flag.value ? ` ${flag.value}` : ""}`;
+  return `--${name}${flag.value ? ` ${flag.value}` : ""}`;
 }
 
 /** `usage: kubefox-gitops render [DIR] --platform NAME [--ref REF]`, wrapped between words. */
@@ -201,7 +201,11 @@ export function usageLine(spec: CommandSpec): string {
  * is for when `why`, and where else it is read from and its default.
  */
 function describeFlag(name: string, flag: Flag, why: boolean): string[] {
-  const notes = [flag.required && "required", flag.multiple && "repeatable"].filter(Boolean);
+  const notes = [
+    flag.short && `or -${flag.short}`,
+    flag.required && "required",
+    flag.multiple && "repeatable",
+  ].filter(Boolean);
   const indent = "      ";
   const env = `env ${envNames(name, flag).join(", ")}${flag.envNote ? `, ${flag.envNote}` : ""}`;
   const words = env.split(" ");
