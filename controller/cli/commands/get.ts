@@ -15,6 +15,12 @@ const tokenEnv = "KUBEFOX_GITOPS_API_TOKEN";
 /** How often --watch reads the ConfigMaps again, without a server. */
 const pollMs = 2000;
 
+interface Result {
+  code: number;
+  text: string;
+  key: string;
+}
+
 export async function get(args: string[]): Promise<number> {
   let query: Query;
   let source: Source;
@@ -60,14 +66,17 @@ export async function get(args: string[]): Promise<number> {
     return fail(`${describeError(err)}\n${usage}`);
   }
 
-  const once = async (): Promise<{ code: number; text: string }> => {
+  const once = async (): Promise<Result> => {
     const snapshot = await source.read({ repositories: query.kind === "repositories" });
     const shown = show(query, snapshot, Date.now());
-    if ("notFound" in shown) return { code: 1, text: shown.notFound };
-    return { code: 0, text: shown.text };
+    if ("notFound" in shown) return { code: 1, text: shown.notFound, key: shown.notFound };
+    // What --watch compares: the table with every age at "0s", so that a
+    // sync that changed nothing but its time prints nothing new.
+    const key = show({ ...query, output: "table" }, snapshot, 0);
+    return { code: 0, text: shown.text, key: "text" in key ? key.text : "" };
   };
 
-  let first: { code: number; text: string };
+  let first: Result;
   try {
     first = await once();
   } catch (err) {
@@ -75,20 +84,20 @@ export async function get(args: string[]): Promise<number> {
   }
   print(first, source.where);
   if (!watch || first.code !== 0) return first.code;
-  return follow(once, server, first.text);
+  return follow(once, server, first.key);
 }
 
 /** --watch: print again whenever the output changes, until Ctrl-C. */
 async function follow(
-  once: () => Promise<{ code: number; text: string }>,
+  once: () => Promise<Result>,
   server: ReturnType<typeof serverSource> | undefined,
-  shownText: string,
+  shownKey: string,
 ): Promise<number> {
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  let last = shownText;
+  let last = shownKey;
   let reading: Promise<void> | undefined;
   let again = false;
   const refresh = (): void => {
@@ -98,8 +107,8 @@ async function follow(
     }
     reading = once()
       .then((result) => {
-        if (result.text !== last && !stop.signal.aborted) {
-          last = result.text;
+        if (result.key !== last && !stop.signal.aborted) {
+          last = result.key;
           process.stdout.write("\n");
           print(result, "");
         }
