@@ -12,9 +12,8 @@ import { labels, managedSelector } from "../../cluster/labels.js";
 import { loadConnection } from "../../cluster/kubeconfig.js";
 import { silentLogger } from "../../log.js";
 import { statusConfigMapName } from "../../status/store.js";
+import { apiBase } from "../../../webhooks/api/types.js";
 import type { PlatformRecord, Snapshot, SystemHead } from "./get-records.js";
-
-export const apiBase = "/api/kubefox/v0";
 
 /** Why `get` could not read (exit 2): unreachable, refused, or an answer it cannot use. */
 export class ReadError extends Error {}
