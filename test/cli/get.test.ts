@@ -202,11 +202,28 @@ describe("kubefox-gitops get", () => {
       expect(JSON.parse(json.stdout)).toMatchObject({ name: platform, namespace, system: "shop" });
     });
 
-    it("exits 1 for an unknown platform, 2 for repositories (a server's only)", async () => {
+    it("exits 1 for an unknown platform, 2 for repositories (a server's only) or a cluster unreachable", async () => {
       expect((await get(["platform", "nope", ...cluster()])).exitCode).toBe(1);
       const repos = await get(["repositories", ...cluster()]);
       expect(repos.exitCode).toBe(2);
       expect(repos.stderr).toContain("give --server URL");
+      const dead = path.join(path.dirname(tokenFile), "dead.kubeconfig");
+      await writeFile(
+        dead,
+        [
+          "apiVersion: v1",
+          "kind: Config",
+          "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:9'}}]",
+          "users: [{name: u, user: {token: x}}]",
+          "contexts: [{name: dead, context: {cluster: c, user: u}}]",
+          "current-context: dead",
+        ].join("\n"),
+      );
+      const unreachable = await get(["deployments", "--kubeconfig", dead]);
+      expect(unreachable.exitCode).toBe(2);
+      expect(unreachable.stderr).toContain(
+        "cannot list the status ConfigMaps in https://127.0.0.1:9",
+      );
     });
   });
 
