@@ -12,6 +12,8 @@ const width = 100;
 
 export interface Flag {
   readonly type: "string" | "boolean";
+  /** A one-letter alias (`-o`). */
+  readonly short?: string;
   /** May be given more than once; its environment variable then holds a comma- or newline-separated list. */
   readonly multiple?: boolean;
   /** What the value is, in help: `URL|PATH`, `FILE` ... */
@@ -79,7 +81,11 @@ export function parseCommandLine<S extends CommandSpec>(
   const options = Object.fromEntries([
     ...Object.entries(spec.flags).map(([name, f]) => [
       name,
-      { type: f.type, ...(f.multiple ? { multiple: true } : {}) },
+      {
+        type: f.type,
+        ...(f.multiple ? { multiple: true } : {}),
+        ...(f.short ? { short: f.short } : {}),
+      },
     ]),
     ["help", helpFlag],
   ]);
@@ -195,7 +201,11 @@ export function usageLine(spec: CommandSpec): string {
  * is for when `why`, and where else it is read from and its default.
  */
 function describeFlag(name: string, flag: Flag, why: boolean): string[] {
-  const notes = [flag.required && "required", flag.multiple && "repeatable"].filter(Boolean);
+  const notes = [
+    flag.short && `or -${flag.short}`,
+    flag.required && "required",
+    flag.multiple && "repeatable",
+  ].filter(Boolean);
   const indent = "      ";
   const env = `env ${envNames(name, flag).join(", ")}${flag.envNote ? `, ${flag.envNote}` : ""}`;
   const words = env.split(" ");

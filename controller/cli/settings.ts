@@ -234,8 +234,77 @@ export const renderCommand = {
   },
 } as const satisfies CommandSpec;
 
+/** `kubefox-gitops get platforms|deployments|releases|repositories [NAME]` (issue 15). */
+export const getCommand = {
+  name: "get",
+  positionals: "platforms|deployments|releases|repositories [NAME]",
+  summary: "Show platforms, deployments, releases or repositories and their state, as tables",
+  description:
+    "Prints the status of what the controller runs, as kubectl get does: from a running controller's " +
+    "status API with --server, or else from the status ConfigMaps in the cluster of --kubeconfig " +
+    "(repositories need a server). NAME is a platform's name, a deployment's ref (branch/main), a " +
+    "release's environment or a system's name. release NAME --history lists its versions.\n" +
+    "Exit status: 0 found (whatever its state: Ready or not), 1 no such NAME or --platform, " +
+    "2 could not run (a bad flag, the server or cluster unreachable, 401).",
+  flags: {
+    platform: {
+      type: "string",
+      value: "NAME",
+      defaultText: "every platform",
+      help: "Only this platform's deployments and releases.",
+    },
+    output: {
+      type: "string",
+      short: "o",
+      value: "FORMAT",
+      default: "table",
+      choices: ["table", "json", "yaml"],
+      help: "A table for people, or the records as JSON or YAML (as the status API serves them).",
+    },
+    history: {
+      type: "boolean",
+      help: "With release NAME: its versions, pending, active and archived, newest first.",
+    },
+    watch: {
+      type: "boolean",
+      help: "Print again whenever something changes (the server's events, or the ConfigMaps every 2 s), until Ctrl-C.",
+    },
+    server: {
+      type: "string",
+      value: "URL",
+      defaultText: "none: read the cluster",
+      help: "A running controller's base URL, e.g. http://127.0.0.1:8080.",
+    },
+    "token-file": {
+      type: "string",
+      value: "FILE",
+      envNote: `or the token itself in ${apiTokenEnv}`,
+      defaultText: "none",
+      help: "A file holding the status API's bearer token.",
+    },
+    kubeconfig: {
+      type: "string",
+      value: "FILE",
+      env: [`${envPrefix}KUBECONFIG`, "KUBECONFIG"],
+      defaultText: "~/.kube/config, or in-cluster",
+      help: "Without --server: the kubeconfig of the cluster whose status ConfigMaps to read.",
+    },
+    context: {
+      type: "string",
+      value: "NAME",
+      defaultText: "the kubeconfig's current context",
+      help: "Without --server: the kubeconfig context to use.",
+    },
+  },
+} as const satisfies CommandSpec;
+
 /** Every command, in the order --help lists them. */
-export const commandSpecs: readonly CommandSpec[] = [runCommand, validateCommand, renderCommand];
+export const commandSpecs: readonly CommandSpec[] = [
+  runCommand,
+  validateCommand,
+  renderCommand,
+  getCommand,
+];
 
 /**
  * Reads `kubefox-gitops run`'s flags and environment into one validated,
