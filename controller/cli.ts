@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<Command>> = {
   run: async () => (await import("./cli/commands/run.js")).run,
   validate: async () => (await import("./cli/commands/validate.js")).validate,
   render: async () => (await import("./cli/commands/render.js")).render,
+  diff: async () => (await import("./cli/commands/diff.js")).diff,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,3 +1,4 @@
+import type { KubernetesObject } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { comparable, maskSecrets } from "./comparable.js";
 
@@ -25,7 +26,7 @@ describe("comparable", () => {
       },
       status: { replicas: 2 },
     };
-    expect(comparable(live)).toEqual({
+    expect(comparable(live as unknown as KubernetesObject)).toEqual({
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name: "web", namespace: "shop", labels: { "kubefox.io/app": "store" } },
