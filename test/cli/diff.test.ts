@@ -3,16 +3,20 @@
 // compares a clone's working tree with the live cluster, as a person would
 // before merging.
 import { randomBytes } from "node:crypto";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { WorkingCopy } from "../../hack/git/working-copy.js";
 import {
   deploymentStatus,
   startController,
+  storedStatus,
   type RunningController,
 } from "../support/controller.js";
 import { createRepoWithClone } from "../support/git.js";
-import { auditedWrites, clients } from "../support/kube.js";
+import { auditedWrites, clients, eventually } from "../support/kube.js";
 import { platformFile, systemFiles } from "../support/systems.js";
 
 const namespace = `e2e-diff-${randomBytes(3).toString("hex")}`;
@@ -25,6 +29,10 @@ let work: WorkingCopy;
 let controller: RunningController | undefined;
 
 function diff(...extra: string[]) {
+  return diffIn(work.dir, "e2e", ...extra);
+}
+
+function diffIn(dir: string, platform: string, ...extra: string[]) {
   return execa(
     "node",
     [
@@ -32,9 +40,9 @@ function diff(...extra: string[]) {
       "tsx",
       "controller/cli.ts",
       "diff",
-      work.dir,
+      dir,
       "--platform",
-      "e2e",
+      platform,
       "--kubeconfig",
       inject("kubeconfig"),
       ...extra,
@@ -128,5 +136,80 @@ describe("kubefox-gitops diff", () => {
     const result = await diff("--context", "no-such-context");
     expect(result.stderr).toContain("no-such-context");
     expect(result.exitCode).toBe(2);
+  });
+});
+
+// repo-template's deployment and its prod release (tag/v*), as render.test.ts runs them.
+describe("kubefox-gitops diff of a release", () => {
+  const relNamespace = `e2e-diffrel-${randomBytes(3).toString("hex")}`;
+  let repo: string;
+  let commit: string;
+  let running: RunningController | undefined;
+
+  async function git(...args: string[]): Promise<string> {
+    const env = {
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@example.com",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@example.com",
+    };
+    return (await execa("git", args, { cwd: repo, env })).stdout.trim();
+  }
+
+  async function edit(file: string, from: string, to: string): Promise<void> {
+    const full = path.join(repo, file);
+    await writeFile(full, (await readFile(full, "utf8")).replace(from, to));
+  }
+
+  beforeAll(async () => {
+    repo = await mkdtemp(path.join(tmpdir(), "diff-repo-"));
+    await rm(repo, { recursive: true });
+    await cp("repo-template", repo, { recursive: true });
+    await edit("platforms/local.yaml", "namespace: kubefox-demo", `namespace: ${relNamespace}`);
+    await git("init", "-q", "-b", "main");
+    await git("add", "-A");
+    await git("commit", "-qm", "first");
+    await git("tag", "v1.0.0");
+    commit = await git("rev-parse", "HEAD");
+    running = await startController(repo);
+    await eventually(
+      async () => {
+        const status = await storedStatus(relNamespace);
+        const deployed = status?.deployments.find((d) => d.ref === "branch/main");
+        return deployed?.appliedId === commit && status?.releases?.prod?.active?.commit === commit
+          ? true
+          : undefined;
+      },
+      { what: "branch/main applied and prod active at the commit", timeoutMs: 60_000 },
+    );
+  });
+
+  afterAll(async () => {
+    await running?.stop();
+    await clients()
+      .core.deleteNamespace({ name: relNamespace })
+      .catch(() => undefined);
+    if (repo) await rm(repo, { recursive: true, force: true });
+  });
+
+  it("exits 0 when the deployment and the release are what runs; the routing Secret is not compared", async () => {
+    const result = await diffIn(repo, "local");
+    expect(result.stderr).toContain("0 to create, 0 to change, 0 to delete (prune), 11 unchanged");
+    expect(result.stdout).toBe("");
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("shows a changed environment variable in the release's version", async () => {
+    await running?.stop();
+    running = undefined;
+    await edit("environments/prod.yaml", "region: production", "region: moon");
+    const result = await diffIn(repo, "local", "--ref", "tag/v*");
+    const version = `demo-prod-${commit.slice(0, 12)}-hello-web`;
+    expect(result.stdout).toContain(`would change ConfigMap ${relNamespace}/${version}\n`);
+    expect(result.stdout).toMatch(/^-.*Hello from production/m);
+    expect(result.stdout).toMatch(/^\+.*Hello from moon/m);
+    // --ref: the branch deployment is neither compared nor pruned.
+    expect(result.stdout).not.toContain("branch-main");
+    expect(result.exitCode).toBe(1);
   });
 });
