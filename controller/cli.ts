@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
   validate: async () => (await import("./cli/commands/validate.js")).validate,
   render: async () => (await import("./cli/commands/render.js")).render,
   get: async () => (await import("./cli/commands/get.js")).get,
+  diff: async () => (await import("./cli/commands/diff.js")).diff,
 };
 
 export async function main(argv: string[]): Promise<number> {

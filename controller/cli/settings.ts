@@ -298,12 +298,55 @@ export const getCommand = {
   },
 } as const satisfies CommandSpec;
 
+/** `kubefox-gitops diff [DIR] --platform NAME [--ref REF]`. */
+export const diffCommand = {
+  name: "diff",
+  positionals: "[DIR]",
+  summary: "Show what applying a platform's objects from DIR would change in the live cluster",
+  description:
+    "Renders the platform's deployments and releases from the KubeFox repository in DIR (default: the " +
+    "current folder) as render does, and compares each object with the live cluster by a server-side " +
+    "dry-run apply with the controller's field manager: a unified diff per object that would change, " +
+    "and the objects that would be created and that prune would delete. Secret values are masked; the " +
+    "routing Secret of a release is never compared. Nothing is written.\n" +
+    "Exit status: 0 nothing would change, 1 something would, 2 could not run (flags, an invalid tree, " +
+    "a cluster that does not answer).",
+  flags: {
+    platform: {
+      type: "string",
+      value: "NAME",
+      required: true,
+      help: "The platform (platforms/NAME.yaml) whose objects to compare.",
+    },
+    ref: {
+      type: "string",
+      value: "REF",
+      defaultText: "every deployment and release of the platform",
+      help: "Only the deployments and releases with this ref (or this ref as a new deployment).",
+    },
+    kubeconfig: {
+      type: "string",
+      value: "FILE",
+      env: [`${envPrefix}KUBECONFIG`, "KUBECONFIG"],
+      defaultText: "~/.kube/config, or in-cluster",
+      help: "Kubeconfig of the cluster to compare with.",
+    },
+    context: {
+      type: "string",
+      value: "NAME",
+      defaultText: "the platform's cluster.context, else the current context",
+      help: "The kubeconfig context to compare with.",
+    },
+  },
+} as const satisfies CommandSpec;
+
 /** Every command, in the order --help lists them. */
 export const commandSpecs: readonly CommandSpec[] = [
   runCommand,
   validateCommand,
   renderCommand,
   getCommand,
+  diffCommand,
 ];
 
 /**

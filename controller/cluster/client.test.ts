@@ -144,6 +144,16 @@ describe("ClusterClient's write guard", () => {
     client.close();
   });
 
+  it("lets a dry-run apply through while mayWrite says no, and does not count it as a write", async () => {
+    const { calls, url } = await refusingServer(403);
+    const client = new ClusterClient(plainConnection(url), { log, mayWrite: () => false });
+    const refused = await client.dryRunApply(configMap).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(KubeApiError);
+    expect(calls).toEqual(["PATCH /api/v1/namespaces/y/configmaps/x"]);
+    expect(client.writes).toBe(0);
+    client.close();
+  });
+
   it("never guards the Lease: taking it is how a replica comes to write", async () => {
     const { calls, url } = await refusingServer(409);
     const client = new ClusterClient(plainConnection(url), { log, mayWrite: () => false });

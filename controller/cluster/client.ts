@@ -110,6 +110,23 @@ export class ClusterClient {
     );
   }
 
+  /**
+   * What `apply` would make of the object, from a server-side dry run (dryRun=All)
+   * with the same field manager and force: admission and defaulting run, nothing
+   * is stored. Not a write: neither counted in `writes` nor refused by the write
+   * guard, so `kubefox-gitops diff` runs beside a controller that leads (issue 15).
+   */
+  async dryRunApply<T extends KubernetesObject>(obj: T): Promise<T> {
+    const path = await this.objectPath(refOf(obj));
+    return this.call(`dry-run apply ${describe(obj)}`, () =>
+      this.http.request<T>("PATCH", path, {
+        query: { fieldManager, force: true, dryRun: "All" },
+        body: obj,
+        contentType: "application/apply-patch+yaml",
+      }),
+    );
+  }
+
   /** Creates the object unless it exists; returns whether it was created. */
   async createIfMissing(obj: KubernetesObject): Promise<boolean> {
     const what = `create ${describe(obj)}`;
