@@ -245,7 +245,10 @@ export function overviewHelp(specs: readonly CommandSpec[], version: string): st
     `       ${program} --version`,
     "",
     "Commands:",
-    ...specs.map((s) => wrap(`  ${s.name.padEnd(10)} ${s.summary}`, " ".repeat(13))),
+    // The name, padded, is one word: wrap() would fold its padding into one space.
+    ...specs.map((s) =>
+      wrapWords([`  ${s.name.padEnd(10)}`, ...s.summary.split(" ")], " ".repeat(13)),
+    ),
   ];
   for (const spec of specs) {
     lines.push("", `${program} ${spec.name}${spec.positionals ? ` ${spec.positionals}` : ""}`);
