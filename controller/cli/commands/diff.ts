@@ -24,7 +24,7 @@ import { statusOwner } from "../../status/store.js";
 import { commandHelp, parseCommandLine, usageLine, type FlagValues } from "../command-line.js";
 import { diffCommand } from "../settings.js";
 import { diffObject, objectName, type ObjectChange } from "./object-diff.js";
-import { previewPlatform, type Preview } from "./platform-preview.js";
+import { previewPlatform, unresolvedLine, type Preview } from "./platform-preview.js";
 import { openWorkTree } from "./work-tree.js";
 
 const usage = usageLine(diffCommand);
@@ -100,6 +100,7 @@ export async function diff(args: string[]): Promise<number> {
     }
     return fail("not compared: the tree does not render (kubefox-gitops render says more)");
   }
+  for (const u of preview.unresolved) say(unresolvedLine(u, "compared"));
   const desired = preview.parts.flatMap((p) => p.objects);
   const secrets = preview.parts.filter((p) => p.routingSecret).length;
   say(
@@ -226,11 +227,22 @@ async function prunable(
     for (const item of items) {
       const owner = item.metadata?.labels?.[labels.owner] ?? "";
       if (notRenderedOwners.has(owner)) continue;
+      // What run would keep: a ref that resolves to nothing yet prunes nothing of its own.
+      if (unresolvedOwner(preview, item)) continue;
       if (owners && !owners.has(owner)) continue;
       if (!desiredKeys.has(refKey(refOf(item)))) found.push(item);
     }
   }
   return found;
+}
+
+function unresolvedOwner(preview: Preview, item: KubernetesObject): boolean {
+  const itemLabels = item.metadata?.labels ?? {};
+  return preview.unresolved.some((u) =>
+    u.kind === "release"
+      ? itemLabels[labels.environment] === u.environment
+      : itemLabels[labels.owner] === deploymentOwner(u.ref),
+  );
 }
 
 /** Owner labels of the parts compared: a deployment's even when it renders nothing now. */

@@ -7,7 +7,15 @@
 // its routing Secret comes with placeholders where the controller puts keys.
 import type { KubernetesObject, V1Secret } from "@kubernetes/client-node";
 import type { PlatformDoc } from "../../../schemas/platform.js";
-import { formatProblem, PolicyError, ValidationError, type Problem } from "../../errors.js";
+import {
+  describeError,
+  errorCode,
+  formatProblem,
+  PolicyError,
+  RefNotFoundError,
+  ValidationError,
+  type Problem,
+} from "../../errors.js";
 import type { ControlModel } from "../../model/load-control.js";
 import type { SystemModel } from "../../model/load-system.js";
 import { problemAt } from "../../model/tree-files.js";
@@ -51,6 +59,23 @@ export interface Preview {
   platform: PlatformTarget;
   parts: PreviewPart[];
   failures: PreviewFailure[];
+  /**
+   * Deployments and releases of the platform file whose ref resolves to nothing yet
+   * (a release's `tag/v*` before the first tag): run reports RefNotFound for each
+   * and applies and prunes nothing of it, so a preview shows nothing of it either.
+   * A ref asked for with --ref is a failure instead.
+   */
+  unresolved: PreviewFailure[];
+}
+
+/** `release prod (tag/v*)` or `deployment branch/main`, for messages. */
+export function describePart(p: PreviewPart | PreviewFailure): string {
+  return p.kind === "release" ? `release ${p.environment} (${p.ref})` : `deployment ${p.ref}`;
+}
+
+/** A deployment or release whose ref resolves to nothing yet: left out, as run leaves it. */
+export function unresolvedLine(u: PreviewFailure, verb: "rendered" | "compared"): string {
+  return `${describePart(u)}: not ${verb}: [${errorCode(u.error)}] ${describeError(u.error)}; run applies nothing of it until the ref resolves`;
 }
 
 /** What stands in a shown routing Secret where the controller puts 256 random bits. */
@@ -73,7 +98,12 @@ export async function previewPlatform(
     if (deployments.length === 0 && releases.length === 0)
       deployments = [{ ref: onlyRef, adHoc: true }];
   }
-  const preview: Preview = { platform, parts: [], failures: [] };
+  const preview: Preview = { platform, parts: [], failures: [], unresolved: [] };
+  const failed = (failure: PreviewFailure) =>
+    (failure.error instanceof RefNotFoundError && onlyRef === undefined
+      ? preview.unresolved
+      : preview.failures
+    ).push(failure);
   for (const d of deployments) {
     const part = { kind: "deployment" as const, ref: d.ref, ...envOf(d.environment) };
     let at: ResolvedAt | undefined;
@@ -97,7 +127,7 @@ export async function previewPlatform(
         warnings: rendered.warnings,
       });
     } catch (error) {
-      preview.failures.push({ ...part, ...(at ? { at } : {}), error });
+      failed({ ...part, ...(at ? { at } : {}), error });
     }
   }
   for (const r of releases) {
@@ -127,7 +157,7 @@ export async function previewPlatform(
         }),
       });
     } catch (error) {
-      preview.failures.push({ ...part, ...(at ? { at } : {}), error });
+      failed({ ...part, ...(at ? { at } : {}), error });
     }
   }
   return preview;

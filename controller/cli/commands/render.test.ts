@@ -171,6 +171,25 @@ describe("kubefox-gitops render", () => {
       expect(objects(result.stdout)).toEqual(prodAt(tagged.slice(0, 12)));
     });
 
+    it("leaves out, as run does, a release whose tag pattern matches no tag yet", async () => {
+      const untagged = path.join(scratch, "untagged");
+      await cp(template, untagged, { recursive: true });
+      await git(untagged, "init", "-q", "-b", "main");
+      await git(untagged, "add", "-A");
+      await git(untagged, "commit", "-qm", "no tag yet");
+      const at = (await git(untagged, "rev-parse", "HEAD")).slice(0, 12);
+      const result = await render([untagged, "--platform", "local"]);
+      expect(result.stderr).toBe(
+        say("platform local, namespace kubefox-demo") +
+          say(
+            "release prod (tag/v*): not rendered: [RefNotFound] ref tag/v*: no release tag matches v*; run applies nothing of it until the ref resolves",
+          ) +
+          say(`deployment branch/main (environment dev) at ${at} (working tree): 5 objects`),
+      );
+      expect(result.code).toBe(0);
+      expect(objects(result.stdout)).toEqual(branchMain);
+    });
+
     it("refuses a ref that does not resolve there", async () => {
       const result = await render([repo, "--platform", "local", "--ref", "branch/nope"]);
       expect(result).toEqual({

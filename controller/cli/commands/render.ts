@@ -20,9 +20,10 @@ import {
 import { FsTree } from "../../model/fs-tree.js";
 import { loadControl } from "../../model/load-control.js";
 import {
+  describePart,
   PolicyRefusal,
   previewPlatform,
-  type PreviewFailure,
+  unresolvedLine,
   type PreviewPart,
 } from "./platform-preview.js";
 import { openWorkTree, type ResolvedAt, type WorkTree } from "./work-tree.js";
@@ -99,7 +100,7 @@ export async function render(args: string[]): Promise<number> {
         problems.length > 0
           ? `${count(problems.length, "problem")} (above) in ${where(f.at, tree.git)}`
           : describeError(f.error);
-      say(`${what(f)}: [${code}] ${why}`);
+      say(`${describePart(f)}: [${code}] ${why}`);
     }
     const hint = parts.length > 0 ? " (--ref REF renders the ones with that ref alone)" : "";
     say(
@@ -108,6 +109,7 @@ export async function render(args: string[]): Promise<number> {
     return 1;
   }
 
+  for (const u of preview.unresolved) say(unresolvedLine(u, "rendered"));
   const documents: string[] = [];
   for (const part of parts) {
     for (const w of part.warnings) process.stderr.write(`warning: ${part.ref}: ${w}\n`);
@@ -115,13 +117,10 @@ export async function render(args: string[]): Promise<number> {
     documents.push(...part.objects.map(toYaml));
     if (part.routingSecret) documents.push(asComment(part.routingSecret));
   }
-  if (parts.length === 0) say("nothing to render: the platform has no deployments or releases");
+  if (parts.length === 0 && preview.unresolved.length === 0)
+    say("nothing to render: the platform has no deployments or releases");
   process.stdout.write(documents.join("---\n"));
   return 0;
-}
-
-function what(p: PreviewPart | PreviewFailure): string {
-  return p.kind === "release" ? `release ${p.environment} (${p.ref})` : `deployment ${p.ref}`;
 }
 
 function summary(part: PreviewPart, git: boolean): string {
@@ -136,7 +135,7 @@ function summary(part: PreviewPart, git: boolean): string {
   const secret = part.routingSecret
     ? `, and Secret ${part.routingSecret.metadata?.name} without its keys, as a comment (the controller makes them)`
     : "";
-  return `${what(part)}${extra.length > 0 ? ` (${extra.join(", ")})` : ""}${at}: ${count(part.objects.length, "object")}${secret}`;
+  return `${describePart(part)}${extra.length > 0 ? ` (${extra.join(", ")})` : ""}${at}: ${count(part.objects.length, "object")}${secret}`;
 }
 
 function where(at: ResolvedAt | undefined, git: boolean): string {
