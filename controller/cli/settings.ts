@@ -298,7 +298,7 @@ export const getCommand = {
   },
 } as const satisfies CommandSpec;
 
-/** `kubefox-gitops diff [DIR] --platform NAME [--ref REF]`. */
+/** `kubefox-gitops diff [DIR | --repo URL] --platform NAME [--ref REF]`. */
 export const diffCommand = {
   name: "diff",
   positionals: "[DIR]",
@@ -323,6 +323,15 @@ export const diffCommand = {
       value: "REF",
       defaultText: "every deployment and release of the platform",
       help: "Only the deployments and releases with this ref (or this ref as a new deployment).",
+    },
+    repo: {
+      type: "string",
+      value: "URL",
+      env: [`${envPrefix}DIFF_REPO`],
+      defaultText: "none: DIR",
+      help:
+        "Compare a repository instead of DIR: cloned with the git client (its credential helpers, SSH " +
+        "keys and known_hosts) into a temporary folder, its default branch as the control branch.",
     },
     kubeconfig: {
       type: "string",

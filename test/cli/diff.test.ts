@@ -26,6 +26,7 @@ const worker = "shop-branch-main-store-worker";
 const component = (name: string) => `    ${name}:\n      image: ghcr.io/acme/shop-${name}:1.0.0\n`;
 
 let work: WorkingCopy;
+let repoUrl: string;
 let controller: RunningController | undefined;
 
 function diff(...extra: string[]) {
@@ -55,6 +56,7 @@ describe("kubefox-gitops diff", () => {
   beforeAll(async () => {
     const created = await createRepoWithClone("diff");
     work = created.work;
+    repoUrl = created.repo.url;
     await work.commitAndPush(
       {
         ...systemFiles({ extraComponents: component("api") }),
@@ -104,6 +106,30 @@ describe("kubefox-gitops diff", () => {
     expect(result.stdout).toMatch(/^- {2}replicas: 5$/m);
     expect(result.stdout).toMatch(/^\+ {2}replicas: 2$/m);
     // Nothing but the replicas differs.
+    const changed = result.stdout.split("\n").filter((l) => /^[-+](?![-+]{2} )/.test(l));
+    expect(changed).toEqual(["-  replicas: 5", "+  replicas: 2"]);
+    expect(result.exitCode).toBe(1);
+  });
+
+  it("compares a repository given by URL as it would a folder (--repo), cloning it with git", async () => {
+    const result = await execa(
+      "node",
+      [
+        "--import",
+        "tsx",
+        "controller/cli.ts",
+        "diff",
+        "--repo",
+        repoUrl,
+        "--platform",
+        "e2e",
+        "--ref",
+        "branch/main",
+        "--kubeconfig",
+        inject("kubeconfig"),
+      ],
+      { reject: false, env: { KUBECONFIG: "" } },
+    );
     const changed = result.stdout.split("\n").filter((l) => /^[-+](?![-+]{2} )/.test(l));
     expect(changed).toEqual(["-  replicas: 5", "+  replicas: 2"]);
     expect(result.exitCode).toBe(1);

@@ -6,7 +6,9 @@
 // the live object. Objects prune would delete are found by prune's rule: our
 // labels for this platform, in its namespace, no longer desired. Nothing is
 // written. Exit 0 nothing would change; 1 something would; 2 could not run.
-import { stat } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { ClusterClient, refKey, refOf } from "../../cluster/client.js";
@@ -14,7 +16,7 @@ import { KubeApiError } from "../../cluster/http.js";
 import { loadConnection } from "../../cluster/kubeconfig.js";
 import { isManaged, labels, managedSelector } from "../../cluster/labels.js";
 import { mapBounded } from "../../cluster/limit.js";
-import { describeError, errorCode, formatProblem, SettingsError } from "../../errors.js";
+import { describeError, errorCode, formatProblem, maskUrl, SettingsError } from "../../errors.js";
 import { createLogger } from "../../log.js";
 import { FsTree } from "../../model/fs-tree.js";
 import { loadControl } from "../../model/load-control.js";
@@ -58,10 +60,44 @@ export async function diff(args: string[]): Promise<number> {
     }
     if (parsed.positionals.length > 1)
       throw new SettingsError(`one DIR at most, got ${parsed.positionals.length}`);
+    if (values.repo && parsed.positionals.length > 0)
+      throw new SettingsError("DIR or --repo URL, not both");
     dir = parsed.positionals[0] ?? ".";
   } catch (err) {
     return fail(`${describeError(err)}\n${usage}`);
   }
+  if (values.repo) {
+    const clone = await cloneRepo(values.repo);
+    if (!clone.ok) return fail(clone.message);
+    try {
+      return await compareDir(clone.dir, values);
+    } finally {
+      await rm(path.dirname(clone.dir), { recursive: true, force: true });
+    }
+  }
+  return compareDir(dir, values);
+}
+
+/** A temporary clone of `url` by the git client, so its credential helpers and SSH setup apply. */
+async function cloneRepo(
+  url: string,
+): Promise<{ ok: true; dir: string } | { ok: false; message: string }> {
+  const parent = await mkdtemp(path.join(tmpdir(), "kubefox-gitops-diff-"));
+  const dir = path.join(parent, "repo");
+  const cloned = await new Promise<string | undefined>((resolve) =>
+    execFile(
+      "git",
+      ["clone", "--quiet", "--", url, dir],
+      { env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } },
+      (err, _stdout, stderr) => resolve(err ? stderr.trim() || err.message : undefined),
+    ),
+  );
+  if (cloned === undefined) return { ok: true, dir };
+  await rm(parent, { recursive: true, force: true });
+  return { ok: false, message: `could not clone ${maskUrl(url)}: ${maskUrl(cloned)}` };
+}
+
+async function compareDir(dir: string, values: FlagValues<typeof diffCommand>): Promise<number> {
   if (
     !(await stat(dir).then(
       (s) => s.isDirectory(),
