@@ -26,7 +26,7 @@ import { statusOwner } from "../../status/store.js";
 import { commandHelp, parseCommandLine, usageLine, type FlagValues } from "../command-line.js";
 import { diffCommand } from "../settings.js";
 import { diffObject, objectName, type ObjectChange } from "./object-diff.js";
-import { previewPlatform, unresolvedLine, type Preview } from "./platform-preview.js";
+import { describePart, previewPlatform, unresolvedLine, type Preview } from "./platform-preview.js";
 import { openWorkTree } from "./work-tree.js";
 
 const usage = usageLine(diffCommand);
@@ -129,11 +129,8 @@ async function compareDir(dir: string, values: FlagValues<typeof diffCommand>): 
     return fail(describeError(err));
   }
   if (preview.failures.length > 0) {
-    for (const f of preview.failures) {
-      const what =
-        f.kind === "release" ? `release ${f.environment} (${f.ref})` : `deployment ${f.ref}`;
-      say(`${what}: [${errorCode(f.error)}] ${describeError(f.error)}`);
-    }
+    for (const f of preview.failures)
+      say(`${describePart(f)}: [${errorCode(f.error)}] ${describeError(f.error)}`);
     return fail("not compared: the tree does not render (kubefox-gitops render says more)");
   }
   for (const u of preview.unresolved) say(unresolvedLine(u, "compared"));
