@@ -31,6 +31,8 @@ export const errorCodes = [
   "ActivationDeadlineExceeded",
   /** A write refused because this replica does not hold the leader Lease (any more). */
   "NotLeader",
+  /** `kubefox-gitops get` could not read a controller's status API or the status ConfigMaps. */
+  "StatusUnavailable",
   /** Anything else: an error without a code of its own, which is a bug to report. */
   "Internal",
 ] as const;
@@ -149,6 +151,12 @@ export class SettingsError extends KubefoxError {
 /** A release's pending version that was not Available in time; its ref must move to try again. */
 export class ActivationDeadlineError extends KubefoxError {
   readonly code = "ActivationDeadlineExceeded";
+  readonly retry = "never";
+}
+
+/** `get` could not read status: a server or cluster that does not answer, a 401, an answer it cannot use. */
+export class StatusReadError extends KubefoxError {
+  readonly code = "StatusUnavailable";
   readonly retry = "never";
 }
 

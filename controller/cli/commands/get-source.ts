@@ -3,6 +3,7 @@
 // ConfigMaps the controller keeps in each platform's namespace
 // (controller/status/store.ts), listed across namespaces through the one
 // cluster client. Both give a Snapshot of the status API's own types.
+import { StatusReadError } from "../../errors.js";
 import type { V1ConfigMap } from "@kubernetes/client-node";
 import { API_VERSION } from "../../../schemas/common.js";
 import type { PlatformObject } from "../../../schemas/api/platform-object.js";
@@ -14,9 +15,6 @@ import { silentLogger } from "../../log.js";
 import { statusConfigMapName } from "../../status/store.js";
 import { apiBase } from "../../../webhooks/api/types.js";
 import type { PlatformRecord, Snapshot, SystemHead } from "./get-records.js";
-
-/** Why `get` could not read (exit 2): unreachable, refused, or an answer it cannot use. */
-export class ReadError extends Error {}
 
 export interface Source {
   /** Where it reads from, for messages. */
@@ -41,12 +39,12 @@ export function serverSource(
       res = await fetch(`${base}${apiBase}/${path}`, { ...init, headers });
     } catch (err) {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new ReadError(
+      throw new StatusReadError(
         `cannot reach ${base}: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
       );
     }
     if (res.status === 401)
-      throw new ReadError(
+      throw new StatusReadError(
         `${base} refused the request (401): give its token with --token-file or KUBEFOX_GITOPS_API_TOKEN`,
       );
     return res;
@@ -57,7 +55,9 @@ export function serverSource(
     const body = (await res.json().catch(() => undefined)) as
       { isError?: boolean; msg?: string; data?: T } | undefined;
     if (!res.ok || !body || body.isError || body.data === undefined)
-      throw new ReadError(`GET ${apiBase}/${path}: ${res.status} ${body?.msg ?? res.statusText}`);
+      throw new StatusReadError(
+        `GET ${apiBase}/${path}: ${res.status} ${body?.msg ?? res.statusText}`,
+      );
     return body.data;
   }
 
@@ -80,7 +80,7 @@ export function serverSource(
     /** Follows `events` (server-sent events), calling onEvent for each, until aborted or closed. */
     async events(signal, onEvent) {
       const res = await answer("events", { signal });
-      if (!res.ok || !res.body) throw new ReadError(`GET ${apiBase}/events: ${res.status}`);
+      if (!res.ok || !res.body) throw new StatusReadError(`GET ${apiBase}/events: ${res.status}`);
       const decoder = new TextDecoder();
       let buffered = "";
       try {
@@ -129,7 +129,7 @@ export function clusterSource(kubeconfig: string | undefined, context: string | 
       try {
         ({ items } = await client.list("v1", "ConfigMap", { labelSelector: managedSelector }));
       } catch (err) {
-        throw new ReadError(
+        throw new StatusReadError(
           `cannot list the status ConfigMaps in ${connection.server}: ${(err as Error).message}`,
         );
       }

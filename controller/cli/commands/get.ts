@@ -4,10 +4,10 @@
 // from the status ConfigMaps in the cluster. Exit 0 found (whatever its
 // state), 1 no such NAME or --platform, 2 could not run.
 import { readFileSync } from "node:fs";
-import { describeError, SettingsError } from "../../errors.js";
+import { describeError, SettingsError, StatusReadError } from "../../errors.js";
 import { commandHelp, parseCommandLine, usageLine } from "../command-line.js";
 import { getCommand } from "../settings.js";
-import { clusterSource, ReadError, serverSource, type Source } from "./get-source.js";
+import { clusterSource, serverSource, type Source } from "./get-source.js";
 import { kindOf, show, type Query } from "./get-select.js";
 
 const usage = usageLine(getCommand);
@@ -80,7 +80,7 @@ export async function get(args: string[]): Promise<number> {
   try {
     first = await once();
   } catch (err) {
-    return fail(err instanceof ReadError ? err.message : describeError(err));
+    return fail(err instanceof StatusReadError ? err.message : describeError(err));
   }
   print(first, source.where);
   if (!watch || first.code !== 0) return first.code;
@@ -113,7 +113,9 @@ async function follow(
           print(result, "");
         }
       })
-      .catch((err: unknown) => say(err instanceof ReadError ? err.message : describeError(err)))
+      .catch((err: unknown) =>
+        say(err instanceof StatusReadError ? err.message : describeError(err)),
+      )
       .finally(() => {
         reading = undefined;
         if (again) {
@@ -128,7 +130,7 @@ async function follow(
       while (!stop.signal.aborted) {
         await server.events(stop.signal, refresh).catch((err: unknown) => {
           if (!stop.signal.aborted)
-            say(err instanceof ReadError ? err.message : describeError(err));
+            say(err instanceof StatusReadError ? err.message : describeError(err));
         });
         if (!stop.signal.aborted) await sleep(pollMs, stop.signal);
       }
