@@ -230,7 +230,7 @@ function ingressNode(id: string, i: IngressNode): TopoNode {
     kind: "ingress",
     name: i.name,
     state: "Ready",
-    status: i.environment ? `Ingress, ${i.environment}` : "Ingress",
+    status: `${i.hosts.length} host${i.hosts.length === 1 ? "" : "s"}${i.environment ? `, ${i.environment}` : ""}`,
     detail: i.hosts.join(", "),
   };
 }

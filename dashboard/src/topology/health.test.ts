@@ -34,9 +34,9 @@ describe("health", () => {
     const d = { name: "d", replicas: "1/2", replicaSets: [] };
     expect(deploymentHealth({ ...d, state: "Degraded" })).toEqual({
       state: "Degraded",
-      status: "Degraded, 1/2",
+      status: "1/2 ready",
     });
-    expect(deploymentHealth(d)).toEqual({ state: "Progressing", status: "Progressing, 1/2" });
+    expect(deploymentHealth(d)).toEqual({ state: "Progressing", status: "1/2 ready" });
     expect(deploymentHealth({ ...d, replicas: "2/2" }).state).toBe("Ready");
   });
 

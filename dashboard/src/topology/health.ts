@@ -60,8 +60,8 @@ export function replicaSetHealth(rs: ReplicaSetNode): Health {
 }
 
 export function deploymentHealth(d: DeploymentNode): Health {
-  if (d.state) return { state: d.state, status: `${d.state}, ${d.replicas}` };
+  if (d.state) return { state: d.state, status: `${d.replicas} ready` };
   const [ready, desired] = d.replicas.split("/").map(Number);
   const state: State = (ready ?? 0) >= (desired ?? 0) ? "Ready" : "Progressing";
-  return { state, status: `${state}, ${d.replicas}` };
+  return { state, status: `${d.replicas} ready` };
 }

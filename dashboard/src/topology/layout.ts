@@ -13,8 +13,8 @@
 import dagre from "@dagrejs/dagre";
 import type { TopoGraph } from "./graph.js";
 
-export const nodeWidth = 240;
-export const nodeHeight = 56;
+export const nodeWidth = 264;
+export const nodeHeight = 58;
 /** Between columns (levels). */
 const rankGap = 56;
 /** Between nodes of one column, and between stacked blocks. */
@@ -31,8 +31,8 @@ export interface Box {
 export interface Layout {
   /** Top-left corner and size of each node, by id. */
   boxes: Map<string, Box>;
-  /** Each edge as an SVG path, in graph order. */
-  paths: { from: string; to: string; d: string }[];
+  /** Each edge as an SVG path with the box it spans, in graph order. */
+  paths: { from: string; to: string; d: string; bounds: Box }[];
   width: number;
   height: number;
 }
@@ -121,7 +121,8 @@ function compute(graph: TopoGraph): Layout {
     const x2 = b.x;
     const y2 = b.y + b.height / 2;
     const mx = x1 + (x2 - x1) / 2;
-    return { from, to, d: `M${x1} ${y1}H${mx}V${y2}H${x2}` };
+    const bounds = { x: x1, y: Math.min(y1, y2), width: x2 - x1, height: Math.abs(y2 - y1) };
+    return { from, to, d: `M${x1} ${y1}H${mx}V${y2}H${x2}`, bounds };
   });
   return { boxes, paths, width: width + margin, height: bottom - nodeGap + margin };
 }

@@ -53,7 +53,6 @@ export function NodeView({ node, box, match, current, onToggle, folded }: NodeVi
       title={`${kindLabel[node.kind]} ${node.name}`}
     >
       <div class="topo-line">
-        <span class="topo-kind">{kindLabel[node.kind]}</span>
         <span class="topo-name">{node.name}</span>
         {match ? (
           <span class="topo-match-mark" aria-hidden="true">
@@ -68,6 +67,7 @@ export function NodeView({ node, box, match, current, onToggle, folded }: NodeVi
         <span class="topo-health-text">{health}</span>
       </div>
       <div class="topo-line topo-detail">
+        <span class="topo-kind">{kindLabel[node.kind]}</span>
         <span class="topo-detail-text">{node.detail ?? ""}</span>
         {onToggle ? (
           <button
@@ -84,5 +84,23 @@ export function NodeView({ node, box, match, current, onToggle, folded }: NodeVi
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** A node zoomed out too far to read: its box, its state as a class, and a star when it matches. */
+export function MiniNode({ node, box, match }: { node: TopoNode; box: Box; match: boolean }) {
+  const classes = `topo-node topo-mini topo-kind-${node.kind} topo-state-${node.state.toLowerCase()}${match ? " topo-match" : ""}`;
+  return (
+    <div
+      class={classes}
+      style={{
+        left: `${box.x}px`,
+        top: `${box.y}px`,
+        width: `${box.width}px`,
+        height: `${box.height}px`,
+      }}
+      data-id={node.id}
+      aria-hidden="true"
+    />
   );
 }

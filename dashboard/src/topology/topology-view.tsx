@@ -22,9 +22,10 @@ import {
   type Size,
   zoomAt,
 } from "./camera.js";
+import { drawWindow, textScale, visible, windowKey } from "./cull.js";
 import { toGraph, type TopoGraph } from "./graph.js";
 import { type Layout, layout } from "./layout.js";
-import { NodeView } from "./node-view.js";
+import { MiniNode, NodeView } from "./node-view.js";
 import { cycle, search } from "./search.js";
 import "./topology.css";
 
@@ -49,6 +50,8 @@ export function TopologyView({ topology, platform }: TopologyViewProps) {
   const [camera, setCamera] = useState<Camera>({ x: 0, y: 0, k: 1 });
   const [size, setSize] = useState<Size>({ width: 0, height: 0 });
   const [focusId, setFocusId] = useState<string | null>(null);
+  /** The node that has focus: kept in the DOM wherever the view goes. */
+  const [focused, setFocused] = useState<string | undefined>(undefined);
   const viewport = useRef<HTMLDivElement>(null);
   const searchBox = useRef<HTMLInputElement>(null);
   const pointers = useRef(new Map<number, { x: number; y: number }>());
@@ -85,22 +88,37 @@ export function TopologyView({ topology, platform }: TopologyViewProps) {
     // Only these change what is looked at: not the layout, not the size.
   }, [platform, app, state, ready]);
 
-  // Focus a node once it is drawn (after a search step unfolds its pods, say).
+  // Focus a node (a search step, an unfolding): bring it into view, then focus it once drawn.
   useEffect(() => {
     if (!focusId) return;
-    const el = nodeElement(viewport.current, focusId);
     const box = placed.boxes.get(focusId);
-    if (!el || !box) return;
+    if (!box) return;
+    if (!inView(camera, box, size) || camera.k < textScale) {
+      setCamera((c) => centreOn(c, box, size));
+      return;
+    }
+    const el = nodeElement(viewport.current, focusId);
+    if (!el) return;
     setFocusId(null);
-    setCamera((c) => centreOn(c, box, size));
     el.focus({ preventScroll: true });
-  }, [focusId, placed, size]);
+  }, [focusId, placed, size, camera]);
+
+  const mini = camera.k < textScale;
+  const area = drawWindow(camera, size);
+  const key = windowKey(area);
+  const shown = useMemo(
+    () => visible(placed, area, focused),
+    // The window's key stands for the window: a pan within a step changes nothing.
+    [placed, key, focused],
+  );
 
   const nodes = useMemo(
     () => (
       <NodeLayer
         graph={graph}
         placed={placed}
+        shown={shown}
+        mini={mini}
         matches={matches}
         current={current?.id}
         foldPods={foldPods}
@@ -118,7 +136,7 @@ export function TopologyView({ topology, platform }: TopologyViewProps) {
         }}
       />
     ),
-    [graph, placed, matches, current, foldPods, expanded],
+    [graph, placed, shown, mini, matches, current, foldPods, expanded],
   );
 
   const goTo = (step: 1 | -1) => {
@@ -194,6 +212,7 @@ export function TopologyView({ topology, platform }: TopologyViewProps) {
   // Tabbing to a node outside the view brings it into view.
   const onFocusIn = (e: TargetedFocusEvent<HTMLDivElement>) => {
     const id = (e.target as HTMLElement).dataset?.id;
+    setFocused(id);
     const box = id ? placed.boxes.get(id) : undefined;
     if (box && !inView(camera, box, size)) setCamera((c) => centreOn(c, box, size, c.k));
   };
@@ -210,7 +229,7 @@ export function TopologyView({ topology, platform }: TopologyViewProps) {
       <div class="topo-toolbar" role="toolbar" aria-label="Topology view">
         <label class="topo-field">
           <span>App</span>
-          <select value={app} onChange={(e) => setApp(e.currentTarget.value)}>
+          <select aria-label="App" value={app} onChange={(e) => setApp(e.currentTarget.value)}>
             <option value="">All apps</option>
             {apps.map((a) => (
               <option key={a} value={a}>
@@ -221,7 +240,11 @@ export function TopologyView({ topology, platform }: TopologyViewProps) {
         </label>
         <label class="topo-field">
           <span>State</span>
-          <select value={state} onChange={(e) => setState(e.currentTarget.value as State | "")}>
+          <select
+            aria-label="State"
+            value={state}
+            onChange={(e) => setState(e.currentTarget.value as State | "")}
+          >
             <option value="">All states</option>
             {states.map((s) => (
               <option key={s} value={s}>
@@ -235,6 +258,7 @@ export function TopologyView({ topology, platform }: TopologyViewProps) {
           <input
             ref={searchBox}
             type="search"
+            aria-label="Search by name"
             value={query}
             placeholder="name, Enter for next"
             onInput={(e) => {
@@ -294,6 +318,9 @@ export function TopologyView({ topology, platform }: TopologyViewProps) {
         onPointerCancel={onPointerUp}
         onWheel={onWheel}
         onFocusIn={onFocusIn}
+        onFocusOut={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocused(undefined);
+        }}
       >
         <div
           class="topo-world"
@@ -310,6 +337,9 @@ export function TopologyView({ topology, platform }: TopologyViewProps) {
 interface NodeLayerProps {
   graph: TopoGraph;
   placed: Layout;
+  shown: { nodes: ReadonlySet<string>; paths: number[] };
+  /** Zoomed out too far to read: bare boxes, no text. */
+  mini: boolean;
   matches: ReadonlySet<string>;
   current: string | undefined;
   foldPods: boolean;
@@ -320,6 +350,8 @@ interface NodeLayerProps {
 function NodeLayer({
   graph,
   placed,
+  shown,
+  mini,
   matches,
   current,
   foldPods,
@@ -329,13 +361,16 @@ function NodeLayer({
   return (
     <>
       <svg class="topo-edges" width={placed.width} height={placed.height} aria-hidden="true">
-        {placed.paths.map((p) => (
-          <path key={`${p.from}>${p.to}`} d={p.d} />
-        ))}
+        {shown.paths.map((i) => {
+          const p = placed.paths[i]!;
+          return <path key={`${p.from}>${p.to}`} d={p.d} />;
+        })}
       </svg>
       {graph.nodes.map((n) => {
+        if (!shown.nodes.has(n.id)) return null;
         const box = placed.boxes.get(n.id)!;
         const isMatch = matches.has(n.id);
+        if (mini) return <MiniNode key={n.id} node={n} box={box} match={isMatch} />;
         const isCurrent =
           current === n.id ||
           (current !== undefined && n.members?.some((m) => m.id === current) === true);
