@@ -46,6 +46,11 @@ interface Block {
 const blocks = new Map<string, Block>();
 const layouts = new WeakMap<TopoGraph, Layout>();
 
+/** Forgets the remembered component layouts (for the bench's cold runs). */
+export function clearLayoutCache(): void {
+  blocks.clear();
+}
+
 /** Memoised per graph object (the view memoises the graph per topology and filter). */
 export function layout(graph: TopoGraph): Layout {
   let result = layouts.get(graph);
