@@ -201,6 +201,43 @@ describe("the topology graph in Chromium, at 500 components", () => {
     expect(await page.locator(".topo-world").getAttribute("style")).not.toBe(before$);
   });
 
+  it("meets WCAG AA contrast in light and dark", async () => {
+    const names = ["bg", "node-bg", "fg", "muted", "border", "edge", "focus", "match"];
+    const stateNames = ["ready", "pending", "progressing", "degraded", "failed"];
+    const seen: string[] = [];
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      const colour = await page.evaluate(
+        (all) => {
+          const style = getComputedStyle(document.querySelector(".topo")!);
+          return Object.fromEntries(
+            all.map((n) => [n, style.getPropertyValue(`--topo-${n}`).trim()]),
+          );
+        },
+        [...names, ...stateNames],
+      );
+      seen.push(colour.bg!);
+      for (const bg of ["bg", "node-bg"]) {
+        // Text: names, health words, details, match marks.
+        for (const fg of ["fg", "muted", "match", ...stateNames])
+          expect(
+            contrast(colour[fg]!, colour[bg]!),
+            `${colorScheme} ${fg} on ${bg}`,
+          ).toBeGreaterThanOrEqual(4.5);
+        // Lines and outlines (non-text): 3:1.
+        for (const line of ["border", "edge", "focus"])
+          expect(
+            contrast(colour[line]!, colour[bg]!),
+            `${colorScheme} ${line} on ${bg}`,
+          ).toBeGreaterThanOrEqual(3);
+      }
+    }
+    expect(seen[0]).not.toBe(seen[1]);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.screenshot({ path: path.join(artifacts, "topology-dark.png") });
+    await page.emulateMedia({ colorScheme: "light" });
+  });
+
   it("fits a phone's width", async () => {
     await page.setViewportSize({ width: 375, height: 740 });
     await page.getByLabel("App", { exact: true }).selectOption("app-000");
@@ -208,4 +245,39 @@ describe("the topology graph in Chromium, at 500 components", () => {
     expect(width).toBeLessThanOrEqual(375);
     await page.screenshot({ path: path.join(artifacts, "topology-phone.png") });
   });
+
+  it("reaches nodes with Tab, with a visible focus ring", async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.locator(".topo-viewport").focus();
+    await page.keyboard.press("Tab");
+    const focus = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      const style = getComputedStyle(el);
+      return {
+        id: el.dataset.id,
+        outline: style.outlineStyle,
+        width: parseFloat(style.outlineWidth),
+      };
+    });
+    expect(focus.id).toBe("system");
+    expect(focus.outline).toBe("solid");
+    expect(focus.width).toBeGreaterThanOrEqual(2);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.id)).toBe(
+      "app:app-000",
+    );
+  });
 });
+
+/** WCAG 2 contrast ratio of two `#rrggbb` colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (hex: string) => {
+    const [r, g, bl] = [1, 3, 5].map((i) => {
+      const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
