@@ -192,6 +192,12 @@ describe("the topology graph in Chromium, at 500 components", () => {
     await page.getByRole("button", { name: "Zoom out" }).click();
     await page.getByRole("button", { name: "Zoom out" }).click();
     expect(await scale()).toBeCloseTo(before / 1.25, 5);
+    // The wheel zooms about the pointer.
+    const view = (await page.locator(".topo-viewport").boundingBox())!;
+    await page.mouse.move(view.x + view.width / 2, view.y + view.height / 2);
+    const beforeWheel = await scale();
+    await page.mouse.wheel(0, -200);
+    await expect.poll(scale).toBeGreaterThan(beforeWheel);
     await page.getByRole("button", { name: "Fit" }).click();
     expect(await scale()).toBeLessThan(0.05);
     // Arrow keys pan.
