@@ -92,7 +92,8 @@ export function TopologyView({ topology, platform }: TopologyViewProps) {
   useEffect(() => {
     if (!focusId) return;
     const box = placed.boxes.get(focusId);
-    if (!box) return;
+    // Filtered away meanwhile: forget it rather than jump to it when it comes back.
+    if (!box) return setFocusId(null);
     if (!inView(camera, box, size) || camera.k < textScale) {
       setCamera((c) => centreOn(c, box, size));
       return;
