@@ -24,7 +24,7 @@ const maxStatuses = 500;
 
 export class SentStore {
   record: SentRecord = { statuses: {}, alerts: {} };
-  /** True when the ConfigMap held a record when loaded. */
+  /** True once the ConfigMap holds a record (loaded or written). */
   found = false;
   private timer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
@@ -105,6 +105,7 @@ export class SentStore {
     try {
       const result = await applyAll(this.client, this.cache, [this.object()]);
       if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.message).join("; "));
+      this.found = true;
     } catch (err) {
       this.log.warn("recording what was sent failed; trying again with the next delivery", {
         namespace: this.namespace,
