@@ -53,7 +53,7 @@ function deploymentStatuses(
       commit: d.id,
       context: deploymentContext(platform.name, d.ref),
       state: stateOf[d.state],
-      description: deploymentDescription(platform.name, d),
+      description: oneLine(deploymentDescription(platform.name, d)),
       ref: d.ref,
       ...(url ? { targetUrl: url } : {}),
     },
@@ -109,7 +109,7 @@ function releaseStatuses(
       ...base,
       commit: r.pending.commit,
       state: "pending",
-      description: `Pending as ${where}: waiting for its Deployments to be Available`,
+      description: oneLine(`Pending as ${where}: waiting for its Deployments to be Available`),
     });
   } else if (r.active) {
     const state = stateOf[r.state];
@@ -117,12 +117,13 @@ function releaseStatuses(
       ...base,
       commit: r.active.commit,
       state,
-      description:
+      description: oneLine(
         state === "success"
           ? `Serving ${where}`
           : state === "pending"
             ? `Rolling out as ${where}`
-            : oneLine(`${r.state} as ${where}${r.lastError ? `: ${r.lastError}` : ""}`),
+            : `${r.state} as ${where}${r.lastError ? `: ${r.lastError}` : ""}`,
+      ),
     });
   }
   return out;
