@@ -11,6 +11,7 @@ import { formatGitBench, gitBench } from "./git.js";
 import { imageNodeFlags } from "./node-flags.js";
 import { formatStartupBench, startupBench } from "./startup.js";
 import { formatTopologyBench, topologyBench } from "./topology.js";
+import { formatNotifyBench, notifyBench } from "./notify.js";
 
 // Measure with the image's Node flags: run again with them unless this process has them.
 const flags = await imageNodeFlags();
@@ -33,9 +34,9 @@ try {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? "unknown",
   };
-  // KUBEFOX_BENCH=startup, =git, =cluster, =memory, =rollout or =topology runs one part only.
+  // KUBEFOX_BENCH=<part> (one of `parts`) runs one part only.
   const only = process.env.KUBEFOX_BENCH;
-  const parts = ["startup", "git", "cluster", "memory", "rollout", "topology"];
+  const parts = ["startup", "git", "cluster", "memory", "rollout", "topology", "notify"];
   if (only && !parts.includes(only))
     throw new Error(`KUBEFOX_BENCH=${only}: use one of ${parts.join(", ")}`);
   // First, while nothing else the bench starts is running.
@@ -54,10 +55,14 @@ try {
   if (clusterResult) console.log(formatClusterBench(clusterResult));
   const topologyResult = !only || only === "topology" ? topologyBench() : undefined;
   if (topologyResult) console.log(formatTopologyBench(topologyResult));
+  // Commit statuses and alerts on against off, in the same run (issue 14).
+  const notifyResult =
+    !only || only === "notify" ? await notifyBench(path.join(workDir, "notify"), 6) : undefined;
+  if (notifyResult) console.log(formatNotifyBench(notifyResult));
   const file = path.resolve("bench-results.json");
   await writeFile(
     file,
-    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, cluster: clusterResult, topology: topologyResult }, null, 2)}\n`,
+    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, cluster: clusterResult, topology: topologyResult, notify: notifyResult }, null, 2)}\n`,
   );
   console.log(`\nwritten to ${file}`);
 } finally {

@@ -3,6 +3,7 @@
 import { appSchema } from "./app.js";
 import { configSchema } from "./config.js";
 import { environmentSchema } from "./environment.js";
+import { notificationSchema } from "./notification.js";
 import { platformSchema } from "./platform.js";
 import { systemSchema } from "./system.js";
 
@@ -12,6 +13,7 @@ export const kindSchemas = {
   Environment: environmentSchema,
   Config: configSchema,
   Platform: platformSchema,
+  Notification: notificationSchema,
 } as const;
 
 export type Kind = keyof typeof kindSchemas;

@@ -11,6 +11,13 @@ import { envPrefix, parseCommandLine, type CommandSpec, type FlagValues } from "
 import { SettingsError } from "../errors.js";
 import type { LogFormat, LogLevel } from "../log.js";
 import type { GitCredentials } from "../source/credentials.js";
+import {
+  parseStatusApi,
+  readReceivers,
+  receiverEnvPrefix,
+  type NotifySettings,
+} from "../notify/notify-settings.js";
+import { parseTokenFile, type StatusTokens } from "../notify/tokens.js";
 
 export interface Settings {
   /** URLs (HTTP or HTTPS) or local paths of the repositories to watch. */
@@ -32,6 +39,8 @@ export interface Settings {
   readonly logFormat: LogFormat;
   /** Leader election (issue 7); undefined when off, the default for a local run. */
   readonly leaderElection: LeaderElectionSettings | undefined;
+  /** Commit statuses and alerts (issue 14). */
+  readonly notify: NotifySettings;
 }
 
 /**
@@ -71,6 +80,7 @@ const git = {
 };
 const webhookSecretEnv = `${envPrefix}WEBHOOK_SECRET`;
 const apiTokenEnv = `${envPrefix}API_TOKEN`;
+const statusTokenEnv = `${envPrefix}STATUS_TOKEN`;
 
 /** `kubefox-gitops run`: every flag, its variables and default; parseSettings reads them from here, and so does --help. */
 export const runCommand = {
@@ -190,6 +200,34 @@ export const runCommand = {
       value: "DURATION",
       default: leaderElectionDefaults.retryPeriod,
       help: "How often the Lease is renewed or tried.",
+    },
+    "public-url": {
+      type: "string",
+      value: "URL",
+      defaultText: "none (statuses and alerts carry no link)",
+      help: "The controller's URL as people reach it: commit statuses and alerts link to its dashboard pages.",
+    },
+    "status-token-file": {
+      type: "string",
+      value: "FILE",
+      envNote: `or one token for every repository in ${statusTokenEnv}`,
+      defaultText: "none (no commit statuses)",
+      help: "Tokens for commit statuses: a token on a line for every repository, or HOST TOKEN / HOST/OWNER/REPO TOKEN lines.",
+    },
+    "status-api": {
+      type: "string",
+      multiple: true,
+      value: "HOST=PROVIDER[:BASE_URL]",
+      envNote: "comma- or newline-separated",
+      defaultText: "github.com, gitlab.com, bitbucket.org, codeberg.org, gitea.com",
+      help: "A self-hosted Git host's provider (github, gitlab, gitea, bitbucket-cloud, bitbucket-server) and, when not the usual one, its API base.",
+    },
+    "notification-secrets-dir": {
+      type: "string",
+      value: "DIR",
+      envNote: `and ${receiverEnvPrefix}<NAME> (URL), ${receiverEnvPrefix}<NAME>_SECRET`,
+      defaultText: "none",
+      help: "Receivers' URLs, one file per receiver name: the URL on its first line, a generic receiver's signing secret on its second.",
     },
   },
 } as const satisfies CommandSpec;
@@ -399,6 +437,50 @@ export function settingsFrom(
     logLevel: values["log-level"] as LogLevel,
     logFormat: values["log-format"] as LogFormat,
     leaderElection: leaderElection(values),
+    notify: notifySettings(values, env),
+  });
+}
+
+/** Commit statuses and alerts (issue 14): tokens and receiver URLs are secrets, never echoed. */
+function notifySettings(
+  values: FlagValues<typeof runCommand>,
+  env: NodeJS.ProcessEnv,
+): NotifySettings {
+  const publicUrl = values["public-url"]?.replace(/\/+$/, "");
+  if (publicUrl !== undefined && !/^https?:\/\/[^/@\s]+(\/\S*)?$/.test(publicUrl))
+    throw new SettingsError(`--public-url ${publicUrl}: use an http(s) URL without credentials`);
+  let statusTokens: StatusTokens = { entries: [] };
+  const tokenFile = values["status-token-file"];
+  if (tokenFile) {
+    try {
+      statusTokens = parseTokenFile(readSecretFile("status-token-file", tokenFile));
+    } catch (err) {
+      if (err instanceof SettingsError) throw err;
+      throw new SettingsError(`--status-token-file ${tokenFile}: ${(err as Error).message}`);
+    }
+  } else if (env[statusTokenEnv])
+    statusTokens = { fallback: env[statusTokenEnv]!.trim(), entries: [] };
+  const statusApis = (values["status-api"] ?? []).map((value) => {
+    try {
+      return parseStatusApi(value);
+    } catch (err) {
+      throw new SettingsError(`--status-api ${value}: ${(err as Error).message}`);
+    }
+  });
+  const dir = values["notification-secrets-dir"];
+  let receivers;
+  try {
+    receivers = readReceivers(dir, env);
+  } catch (err) {
+    throw new SettingsError(
+      `--notification-secrets-dir ${dir}: ${(err as NodeJS.ErrnoException).code ?? "unreadable"}`,
+    );
+  }
+  return Object.freeze({
+    publicUrl,
+    statusTokens: Object.freeze(statusTokens),
+    statusApis: Object.freeze(statusApis),
+    receivers,
   });
 }
 

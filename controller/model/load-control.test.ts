@@ -67,7 +67,7 @@ describe("loadControl", () => {
 
   it("reads nothing, and finds nothing wrong, where there are no control files", async () => {
     expect(await loadControl(new MemoryTree({ "kubefox.yaml": "x" }))).toEqual({
-      model: { environments: {}, configs: {}, platforms: {} },
+      model: { environments: {}, configs: {}, platforms: {}, notifications: {} },
       problems: [],
     });
   });

@@ -1,10 +1,11 @@
-// The control branch's files (DESIGN §2): environments/, configs/ and
-// platforms/, each `<name>.yaml` with metadata.name equal to <name>. Files that
+// The control branch's files (DESIGN §2): environments/, configs/,
+// platforms/ and notifications/ (issue 14), each `<name>.yaml` with metadata.name equal to <name>. Files that
 // are valid are in the model; every problem, in a file or between files, is
 // listed beside it. A caller that needs the whole branch sound checks that
 // `problems` is empty.
 import type { ConfigDoc } from "../../schemas/config.js";
 import type { EnvironmentDoc } from "../../schemas/environment.js";
+import type { NotificationDoc } from "../../schemas/notification.js";
 import type { PlatformDoc } from "../../schemas/platform.js";
 import { describeError, type Problem } from "../errors.js";
 import { checkControlRefs } from "./control-refs.js";
@@ -19,6 +20,8 @@ export interface ControlModel {
   environments: Record<string, EnvironmentDoc>;
   configs: Record<string, ConfigDoc>;
   platforms: Record<string, PlatformDoc>;
+  /** Which alerts go to which receiver (issue 14). */
+  notifications: Record<string, NotificationDoc>;
 }
 
 export interface LoadedControl {
@@ -26,14 +29,20 @@ export interface LoadedControl {
   problems: Problem[];
 }
 
-export const CONTROL_DIRS = ["environments", "configs", "platforms"] as const;
+export const CONTROL_DIRS = ["environments", "configs", "platforms", "notifications"] as const;
+
+type ControlKind = "Environment" | "Config" | "Platform" | "Notification";
+
+function emptyModel(): ControlModel {
+  return { environments: {}, configs: {}, platforms: {}, notifications: {} };
+}
 
 export async function loadControl(tree: Tree): Promise<LoadedControl> {
   try {
     return await load(tree);
   } catch (err) {
     return {
-      model: { environments: {}, configs: {}, platforms: {} },
+      model: emptyModel(),
       problems: [problemAt(".", `the control files could not be loaded: ${describeError(err)}`)],
     };
   }
@@ -42,35 +51,43 @@ export async function loadControl(tree: Tree): Promise<LoadedControl> {
 async function load(tree: Tree): Promise<LoadedControl> {
   const root = await listFolder(tree, "");
   if ("problem" in root) {
-    return { model: { environments: {}, configs: {}, platforms: {} }, problems: [root.problem] };
+    return { model: emptyModel(), problems: [root.problem] };
   }
   const entry = (name: string) => root.entries.find((e) => e.name === name);
   const environments = await loadFolder(tree, entry("environments"), "environments", "Environment");
   const configs = await loadFolder(tree, entry("configs"), "configs", "Config");
   const platforms = await loadFolder(tree, entry("platforms"), "platforms", "Platform");
+  const notifications = await loadFolder(
+    tree,
+    entry("notifications"),
+    "notifications",
+    "Notification",
+  );
   const problems = [
     ...environments.problems,
     ...configs.problems,
     ...platforms.problems,
+    ...notifications.problems,
     ...checkControlRefs({
       environments: environments.parsed,
       platforms: platforms.parsed,
       present: { environments: environments.present, configs: configs.present },
     }),
   ];
-  const docs = <K extends "Environment" | "Config" | "Platform">(m: Map<string, KindFile<K>>) =>
+  const docs = <K extends ControlKind>(m: Map<string, KindFile<K>>) =>
     Object.fromEntries([...m].map(([name, file]) => [name, file.doc]));
   return {
     model: {
       environments: docs(environments.loaded),
       configs: docs(configs.loaded),
       platforms: docs(platforms.loaded),
+      notifications: docs(notifications.loaded),
     },
     problems: problems.sort(byPosition),
   };
 }
 
-interface LoadedFolder<K extends "Environment" | "Config" | "Platform"> {
+interface LoadedFolder<K extends ControlKind> {
   /** The files that are valid. */
   loaded: Map<string, KindFile<K>>;
   /** Every file that parsed as one document, valid or not, for cross-references. */
@@ -80,7 +97,7 @@ interface LoadedFolder<K extends "Environment" | "Config" | "Platform"> {
   problems: Problem[];
 }
 
-async function loadFolder<K extends "Environment" | "Config" | "Platform">(
+async function loadFolder<K extends ControlKind>(
   tree: Tree,
   entry: TreeEntry | undefined,
   dir: string,

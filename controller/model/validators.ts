@@ -8,6 +8,7 @@ import type { ConfigDoc } from "../../schemas/config.js";
 import type { EnvironmentDoc } from "../../schemas/environment.js";
 import { kindSchemas, type Kind } from "../../schemas/kinds.js";
 import { manifestSchema, type KubeObject } from "../../schemas/manifest.js";
+import type { NotificationDoc } from "../../schemas/notification.js";
 import type { PlatformDoc } from "../../schemas/platform.js";
 import type { SystemDoc } from "../../schemas/system.js";
 import { isHost } from "./host.js";
@@ -19,6 +20,7 @@ export interface KindDocs {
   Environment: EnvironmentDoc;
   Config: ConfigDoc;
   Platform: PlatformDoc;
+  Notification: NotificationDoc;
 }
 
 export type SchemaResult<T> = { ok: true; value: T } | { ok: false; errors: ErrorObject[] };
@@ -40,6 +42,7 @@ const kindValidators = {
   Environment: ajv.compile<EnvironmentDoc>(kindSchemas.Environment),
   Config: ajv.compile<ConfigDoc>(kindSchemas.Config),
   Platform: ajv.compile<PlatformDoc>(kindSchemas.Platform),
+  Notification: ajv.compile<NotificationDoc>(kindSchemas.Notification),
 };
 
 const manifestValidator = ajv.compile<KubeObject>(manifestSchema);

@@ -2,6 +2,7 @@
 // the HTTP server) as it works, without the outside reaching into it.
 import { EventEmitter } from "node:events";
 import type { SyncEventData } from "../../schemas/status/sync-event.js";
+import type { AlertEventData } from "../../schemas/status/alert-event.js";
 import type { PlatformStatus } from "./status.js";
 
 /** A repository sync finished: the events stream's `sync` event, which adds the time. */
@@ -25,6 +26,16 @@ export interface BusEvents {
   sync: [SyncEvent];
   fetch: [FetchEvent];
   platform: [PlatformEvent];
+  /** An alert was raised (issue 14): the events stream's `alert` event. */
+  alert: [AlertEventData];
+  /** A commit status or alert delivery was tried (issue 14), for metrics. */
+  delivery: [DeliveryEvent];
+}
+
+export interface DeliveryEvent {
+  provider: string;
+  kind: "commit-status" | "alert";
+  result: "sent" | "failed" | "given_up" | "skipped";
 }
 
 export class Bus extends EventEmitter<BusEvents> {}

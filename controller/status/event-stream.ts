@@ -12,6 +12,7 @@ import { describeError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { podChanges, podEvent, podMemory, type PodMemory } from "./pod-events.js";
 import type { StreamEvent } from "../../webhooks/api/types.js";
+import type { AlertEventData } from "../../schemas/status/alert-event.js";
 
 export interface PodWatch {
   cache: ManagedCache;
@@ -53,11 +54,14 @@ export class EventStream {
       // the topology is asked for): 500 components mean 1,000 more objects in memory.
       if (this.listeners.size > 0) this.watchPodsOf(e.platform.cluster || undefined);
     };
+    const onAlert = (data: AlertEventData) => this.emit({ event: "alert", data });
     controller.bus.on("sync", onSync);
     controller.bus.on("platform", onPlatform);
+    controller.bus.on("alert", onAlert);
     this.detach = () => {
       controller.bus.off("sync", onSync);
       controller.bus.off("platform", onPlatform);
+      controller.bus.off("alert", onAlert);
     };
   }
 

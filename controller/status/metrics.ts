@@ -2,7 +2,7 @@
 // in the sync path knows about them, plus the webhook counter the HTTP server
 // feeds. One registry per controller: tests can run several in one process.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { Bus, FetchEvent, PlatformEvent, SyncEvent } from "./bus.js";
+import type { Bus, DeliveryEvent, FetchEvent, PlatformEvent, SyncEvent } from "./bus.js";
 import { states } from "../../schemas/status/state.js";
 import type { PlatformStatus } from "./status.js";
 import { packageVersion } from "../cli/version.js";
@@ -97,13 +97,24 @@ export class Metrics {
       this.platforms.set(`${e.repo} ${e.platform.name}`, e.platform);
       this.countStates();
     };
+    // Commit statuses and alerts (issue 14): labels say which provider and kind, never where.
+    const deliveries = new Counter({
+      name: "kubefox_gitops_notification_deliveries_total",
+      help: "Commit status and alert deliveries by provider (github, gitlab, gitea, bitbucket-cloud, bitbucket-server, slack, teams, generic), kind (commit-status, alert) and result: sent, failed (a try that will be retried), given_up, skipped (would repeat or go back).",
+      labelNames: ["provider", "kind", "result"] as const,
+      registers,
+    });
+    const delivery = (e: DeliveryEvent) =>
+      deliveries.inc({ provider: e.provider, kind: e.kind, result: e.result });
     bus.on("sync", sync);
     bus.on("fetch", fetch);
     bus.on("platform", platform);
+    bus.on("delivery", delivery);
     this.detach = () => {
       bus.off("sync", sync);
       bus.off("fetch", fetch);
       bus.off("platform", platform);
+      bus.off("delivery", delivery);
     };
   }
 

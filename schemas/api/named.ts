@@ -7,6 +7,7 @@ import {
   releaseHistoryEntrySchema,
   releaseVersionSchema,
 } from "../status/release-version.js";
+import { alertEventSchema, alertTypeSchema, severitySchema } from "../status/alert-event.js";
 import { componentHealthSchema } from "../status/component-health.js";
 import { notReadyObjectSchema } from "../status/not-ready-object.js";
 import { inventoryEntrySchema } from "../status/inventory-entry.js";
@@ -66,6 +67,9 @@ export const namedSchemas = {
   PlatformEvent: platformEventSchema,
   PodEvent: podEventSchema,
   PodChange: podChangeSchema,
+  AlertEvent: alertEventSchema,
+  AlertType: alertTypeSchema,
+  Severity: severitySchema,
   WebhookAnswer: webhookAnswerSchema,
   Health: healthSchema,
   Ready: readySchema,

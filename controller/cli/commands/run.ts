@@ -21,12 +21,14 @@ export async function run(args: string[]): Promise<number> {
     { createLogger },
     { Metrics },
     { ControllerStatusView },
+    { Notifier },
   ] = await Promise.all([
     import("../../../webhooks/server.js"),
     import("../../sync/controller.js"),
     import("../../log.js"),
     import("../../status/metrics.js"),
     import("../../status/view.js"),
+    import("../../notify/notifier.js"),
   ]);
   const log = createLogger({ level: settings.logLevel, format: settings.logFormat });
   const controller = new Controller(settings, log);
@@ -40,6 +42,15 @@ export async function run(args: string[]): Promise<number> {
   // /readyz says when they are done.
   const metrics = new Metrics(controller.bus);
   const view = new ControllerStatusView(controller, log);
+  // Commit statuses and alerts (issue 14), from the bus: never in a reconcile's way.
+  const notifier = new Notifier({
+    bus: controller.bus,
+    clusters: controller.clusters,
+    settings: settings.notify,
+    notifications: (repo) =>
+      controller.repositories.find((r) => r.location === repo)?.control?.model.notifications ?? {},
+    log,
+  });
   const { listen } = createServer({
     webhooks: {
       secret: settings.webhookSecret,
@@ -79,6 +90,7 @@ export async function run(args: string[]): Promise<number> {
         .close()
         .then(() => view.close())
         .then(() => metrics.close())
+        .then(() => notifier.close())
         .then(() => controller.stop())
         .then(
           () => resolve(0),

@@ -61,6 +61,9 @@ function summary({ system, control }: TreeReport): string {
         count(Object.keys(control.environments).length, "environment"),
         count(Object.keys(control.configs).length, "config"),
         count(Object.keys(control.platforms).length, "platform"),
+        ...(Object.keys(control.notifications).length > 0
+          ? [count(Object.keys(control.notifications).length, "notification")]
+          : []),
       ].join(", "),
     );
   }
