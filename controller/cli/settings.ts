@@ -13,7 +13,7 @@ import type { LogFormat, LogLevel } from "../log.js";
 import type { GitCredentials } from "../source/credentials.js";
 import { readSshCredentials } from "./ssh-settings.js";
 import type { SshCredentials } from "../source/ssh-transport.js";
-import { isSshLocation, parseSshLocation } from "../source/ssh-url.js";
+import { isSshLocation, parseSshLocation } from "../ssh/location.js";
 
 export interface Settings {
   /** URLs (HTTP or HTTPS) or local paths of the repositories to watch. */

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import type { ParsedKey } from "ssh2";
 import type * as Ssh2 from "ssh2";
 import { SettingsError } from "../errors.js";
-import { fingerprint, parseKnownHosts } from "../source/known-hosts.js";
+import { fingerprint, parseKnownHosts } from "../ssh/known-hosts.js";
 import type { SshCredentials } from "../source/ssh-transport.js";
 
 // ssh2 is loaded only when an SSH repository is configured: other runs and

@@ -7,9 +7,8 @@ import type { HttpClient } from "isomorphic-git";
 import { GitRemoteHTTP } from "isomorphic-git/managers";
 import { ProtocolError, readPktLines } from "./git/pkt-line.js";
 import type { Advertisement } from "./git/ref-advertisement.js";
-import { parseCapabilities } from "./git/protocol-v2.js";
+import { parseCapabilities, type V2Capabilities } from "./git/protocol-v2.js";
 import type { RefListing } from "./ref-map.js";
-import type { Greeting } from "./transport.js";
 
 export interface Discovery {
   /** Branches and tags, tags with their peeled ids. */
@@ -20,6 +19,10 @@ export interface Discovery {
   /** The commit HEAD is at. */
   headOid?: string;
 }
+
+/** The server's first words: a v0 ref advertisement, or v2's capabilities. */
+export type Greeting =
+  { version: 0; discovery: Discovery } | { version: 2; capabilities: V2Capabilities };
 
 export async function discoverRefs(
   http: HttpClient,

@@ -52,6 +52,9 @@ function reasonFor(err: unknown, hadCredentials: boolean): string {
   if (err instanceof ProtocolError) return err.message;
   if ((err as { code?: string }).code === "SmartHttpError")
     return "the URL does not serve a Git repository";
+  // A reset after the server accepted us (protocol v2 talks in several requests).
+  if (describeError(err).startsWith("ECONNRESET"))
+    return "the connection broke in the middle of the server's answer (ECONNRESET)";
   return `cannot reach the server: ${describeError(err)}`;
 }
 

@@ -4,7 +4,7 @@
 import { SourceError, maskUrl } from "../errors.js";
 import type { GitCredentials } from "./credentials.js";
 import type { SshCredentials } from "./ssh-transport.js";
-import { isSshLocation } from "./ssh-url.js";
+import { isSshLocation } from "../ssh/location.js";
 import { openLocalSource } from "./local-source.js";
 import type { RetryPolicy } from "./retry.js";
 import type { SourceLog } from "./source-log.js";

@@ -13,8 +13,13 @@ import { discoveryFrom } from "./discover.js";
 import { ProtocolError } from "./git/pkt-line.js";
 import { isVersion2, packetsUntilFlush, parseCapabilities, text } from "./git/protocol-v2.js";
 import { parseRefAdvertisement } from "./git/ref-advertisement.js";
-import { checkHostKey, hostKeyAlgorithms, knownHostName, type KnownHosts } from "./known-hosts.js";
-import { uploadPackCommand, type SshLocation } from "./ssh-url.js";
+import {
+  checkHostKey,
+  hostKeyAlgorithms,
+  knownHostName,
+  type KnownHosts,
+} from "../ssh/known-hosts.js";
+import { uploadPackCommand, type SshLocation } from "../ssh/location.js";
 import type { GitTransport } from "./transport.js";
 
 /** The SSH settings, read and checked once by the CLI. */

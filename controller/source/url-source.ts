@@ -16,7 +16,7 @@ import { readHead } from "./git/ref-store.js";
 import { httpClient } from "./http.js";
 import { httpTransport } from "./http-transport.js";
 import { sshTransport, type SshCredentials } from "./ssh-transport.js";
-import { isSshLocation, parseSshLocation, type SshLocation } from "./ssh-url.js";
+import { isSshLocation, parseSshLocation, type SshLocation } from "../ssh/location.js";
 import type { GitTransport } from "./transport.js";
 import { RepoReader } from "./reader.js";
 import { toRefMap, type RefListing } from "./ref-map.js";

@@ -3,6 +3,7 @@
 // ECDSA and RSA keys, and a key with a passphrase, all work; a wrong key, an
 // unknown host key and a changed host key are each refused with a message
 // naming the host and the fingerprint, and never retried.
+import net from "node:net";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SourceError } from "../../controller/errors.js";
@@ -31,12 +32,17 @@ afterAll(async () => {
   await ssh?.close();
 });
 
-async function open(url: string, credentials: SshCredentials): Promise<GitSource> {
+async function open(
+  url: string,
+  credentials: SshCredentials,
+  timeoutMs?: number,
+): Promise<GitSource> {
   const state = await tempDir("ssh-state");
   const source = await openUrlSource({
     url,
     stateDir: state.dir,
     ssh: credentials,
+    ...(timeoutMs ? { timeoutMs } : {}),
     retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 10 },
   });
   cleanups.push(async () => {
@@ -150,5 +156,24 @@ describe("an SSH source", () => {
     expect(err.reason).toMatch(
       /^git-upload-pack on \[127\.0\.0\.1\]:\d+ ended before answering \(exit status 128\): fatal: '.*no-such-repo\.git' does not appear to be a git repository/,
     );
+  });
+
+  it("gives up on a server that accepts the connection and never speaks, and retries it", async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    cleanups.push(async () => {
+      silent.close();
+    });
+    const source = await open(`ssh://git@127.0.0.1:${port}/x.git`, ssh.credentials(), 300);
+    const err: unknown = await source.sync().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SourceError);
+    expect((err as SourceError).reason).toBe(
+      `timed out: no SSH handshake with [127.0.0.1]:${port} within 0.3s`,
+    );
+    expect((err as SourceError).retry).toBe("backoff");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSshLocation, parseSshLocation, uploadPackCommand } from "./ssh-url.js";
+import { isSshLocation, parseSshLocation, uploadPackCommand } from "./location.js";
 
 describe("parseSshLocation", () => {
   it.each([

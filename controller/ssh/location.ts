@@ -1,4 +1,4 @@
-// Where an SSH repository is, from what was given to --repo: the URL form
+// Where an SSH repository is (issue 16), from what was given to --repo: the URL form
 // `ssh://[user@]host[:port]/path` (also `git+ssh://`), or Git's scp-like form
 // `user@host:path`, read as Git reads them (git/connect.c): the URL's path is
 // percent-decoded and absolute unless it starts with `/~`; the scp-like path
