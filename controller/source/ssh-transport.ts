@@ -209,13 +209,16 @@ class Session {
   private read(): Promise<IteratorResult<Buffer>> {
     return new Promise((resolve, reject) => {
       if (this.failure) return reject(this.failure);
-      this.onFailure = reject;
       const timer = setTimeout(() => {
         reject(
           new SshError(`no answer from ${this.name} for ${this.timeoutMs / 1000}s`, "backoff"),
         );
         this.conn.end();
       }, this.timeoutMs);
+      this.onFailure = (err) => {
+        clearTimeout(timer);
+        reject(err);
+      };
       this.chunks.next().then(
         (result) => {
           clearTimeout(timer);
