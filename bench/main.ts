@@ -8,6 +8,7 @@ import path from "node:path";
 import { git } from "../hack/git/run.js";
 import { clusterBench, formatClusterBench } from "./cluster.js";
 import { formatGitBench, gitBench } from "./git.js";
+import { formatGitTransportBench, gitTransportBench } from "./git-transports.js";
 import { imageNodeFlags } from "./node-flags.js";
 import { formatStartupBench, startupBench } from "./startup.js";
 import { formatTopologyBench, topologyBench } from "./topology.js";
@@ -44,6 +45,12 @@ try {
   if (startupResult) console.log(formatStartupBench(startupResult));
   const gitResult = !only || only === "git" ? await gitBench(path.join(workDir, "git")) : undefined;
   if (gitResult) console.log(formatGitBench(gitResult));
+  // Issue 16: HTTP and SSH against native git, protocol v2 against v0.
+  const gitTransportsResult =
+    !only || only === "git"
+      ? await gitTransportBench(path.join(workDir, "git-transports"))
+      : undefined;
+  if (gitTransportsResult) console.log(formatGitTransportBench(gitTransportsResult));
   const clusterResult =
     !only || only === "cluster" || only === "memory" || only === "rollout"
       ? await clusterBench(path.join(workDir, "cluster"), {
@@ -62,7 +69,7 @@ try {
   const file = path.resolve("bench-results.json");
   await writeFile(
     file,
-    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, cluster: clusterResult, topology: topologyResult, notify: notifyResult }, null, 2)}\n`,
+    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, gitTransports: gitTransportsResult, cluster: clusterResult, topology: topologyResult, notify: notifyResult }, null, 2)}\n`,
   );
   console.log(`\nwritten to ${file}`);
 } finally {

@@ -47,10 +47,57 @@ describe("matchesRepository", () => {
     expect(matchesRepository(watched, urls)).toBe(expected);
   });
 
+  // Issue 16: --repo may be an SSH location, and the payload may name the
+  // repository in another form than --repo does, for every provider.
+  const forms = (host: string, path: string, port = 2222) => [
+    `https://${host}/${path}.git`,
+    `https://${host}/${path}`,
+    `ssh://git@${host}/${path}.git`,
+    `ssh://git@${host}:${port}/${path}.git`,
+    `git@${host}:${path}.git`,
+    `git+ssh://git@${host}/${path}`,
+  ];
+  it.each([
+    ["GitHub", "github.com", "acme/shop"],
+    ["GitLab (nested groups)", "gitlab.example.com", "group/sub/shop"],
+    ["Gitea", "gitea.example.com", "acme/shop"],
+    ["Bitbucket Cloud", "bitbucket.org", "acme/shop"],
+    ["Bitbucket Server", "bitbucket.example.com", "proj/shop"],
+    ["a generic host", "git.example.com", "org/shop"],
+  ])("%s: every form of --repo matches every form in the payload", (_, host, path) => {
+    for (const watched of forms(host, path)) {
+      for (const sent of forms(host, path)) {
+        expect(matchesRepository(watched, [sent]), `${watched} vs ${sent}`).toBe(true);
+      }
+      expect(matchesRepository(watched, [`git@${host}:${path}-api.git`])).toBe(false);
+      expect(matchesRepository(watched, [`git@other.example.com:${path}.git`])).toBe(false);
+    }
+  });
+
+  it("matches a host served under a prefix (Bitbucket Server's /scm/, a sub-path) against its SSH URL", () => {
+    expect(
+      matchesRepository("ssh://git@bitbucket.example.com:7999/proj/shop.git", [
+        "https://bitbucket.example.com/scm/proj/shop.git",
+      ]),
+    ).toBe(true);
+    expect(
+      matchesRepository("https://git.example.com/gitea/acme/shop.git", [
+        "git@git.example.com:acme/shop.git",
+      ]),
+    ).toBe(true);
+    // One segment is not enough to call two repositories the same.
+    expect(
+      matchesRepository("ssh://git@git.example.com/shop.git", [
+        "https://git.example.com/acme/shop",
+      ]),
+    ).toBe(false);
+  });
+
   it("never matches a local path, even one that looks like the URL's path", () => {
     expect(matchesRepository("/srv/github.com/acme/shop", ["https://github.com/acme/shop"])).toBe(
       false,
     );
     expect(matchesRepository("acme/shop", ["https://github.com/acme/shop"])).toBe(false);
+    expect(matchesRepository("./github.com:acme/shop", ["git@github.com:acme/shop"])).toBe(false);
   });
 });

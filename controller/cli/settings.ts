@@ -18,6 +18,9 @@ import {
   type NotifySettings,
 } from "../notify/notify-settings.js";
 import { parseTokenFile, type StatusTokens } from "../notify/tokens.js";
+import { readSshCredentials } from "./ssh-settings.js";
+import type { SshCredentials } from "../source/ssh-transport.js";
+import { isSshLocation, parseSshLocation } from "../ssh/location.js";
 
 export interface Settings {
   /** URLs (HTTP or HTTPS) or local paths of the repositories to watch. */
@@ -35,6 +38,8 @@ export interface Settings {
   readonly apiToken: string | undefined;
   readonly stateDir: string;
   readonly credentials: GitCredentials | undefined;
+  /** Key and known hosts for SSH repositories; read only when --repo names one (issue 16). */
+  readonly ssh: SshCredentials | undefined;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
   /** Leader election (issue 7); undefined when off, the default for a local run. */
@@ -79,6 +84,7 @@ const git = {
   password: `${envPrefix}GIT_PASSWORD`,
 };
 const webhookSecretEnv = `${envPrefix}WEBHOOK_SECRET`;
+const sshPassphraseEnv = `${envPrefix}SSH_PASSPHRASE`;
 const apiTokenEnv = `${envPrefix}API_TOKEN`;
 const statusTokenEnv = `${envPrefix}STATUS_TOKEN`;
 
@@ -97,7 +103,9 @@ export const runCommand = {
       multiple: true,
       value: "URL|PATH",
       required: true,
-      help: "A repository to watch: an HTTP(S) URL to clone, or a local path read in place and watched.",
+      help:
+        "A repository to watch: an HTTP(S) URL or SSH location (ssh://user@host[:port]/path, user@host:path) " +
+        "to clone, or a local path read in place and watched.",
       envNote: "comma- or newline-separated",
     },
     branch: {
@@ -145,6 +153,25 @@ export const runCommand = {
       envNote: `or ${git.token}, or ${git.username} and ${git.password}`,
       defaultText: "none",
       help: "A file with username:password, or a token, on its first line, for HTTPS repositories.",
+    },
+    "ssh-key-file": {
+      type: "string",
+      value: "FILE",
+      defaultText: "none",
+      help: "The private key (ed25519, ECDSA or RSA, OpenSSH or PEM) for SSH repositories.",
+    },
+    "ssh-passphrase-file": {
+      type: "string",
+      value: "FILE",
+      envNote: `or the passphrase itself in ${sshPassphraseEnv}`,
+      defaultText: "none",
+      help: "A file holding the private key's passphrase, when it has one.",
+    },
+    "ssh-known-hosts": {
+      type: "string",
+      value: "FILE",
+      defaultText: "none",
+      help: "The known_hosts file SSH hosts' keys are checked against; an unknown or changed key is refused.",
     },
     "state-dir": {
       type: "string",
@@ -417,6 +444,14 @@ export function settingsFrom(
       );
     }
   }
+  for (const repo of values.repo.filter(isSshLocation)) {
+    if (!parseSshLocation(repo)) {
+      throw new SettingsError(
+        `--repo ${repo.replace(/\/\/[^@/]*@/, "//***@")}: not a valid SSH location; use ` +
+          "ssh://user@host[:port]/path or user@host:path (a password never goes in the URL)",
+      );
+    }
+  }
   if (!cron.validate(values.poll))
     throw new SettingsError(`--poll ${values.poll}: not a valid cron schedule`);
 
@@ -434,6 +469,14 @@ export function settingsFrom(
     apiToken: secret("api-token-file", values["api-token-file"], env[apiTokenEnv]),
     stateDir: path.resolve(values["state-dir"]),
     credentials: gitCredentials(values["git-credentials-file"], env),
+    ssh: values.repo.some(isSshLocation)
+      ? readSshCredentials({
+          keyFile: values["ssh-key-file"],
+          knownHostsFile: values["ssh-known-hosts"],
+          passphrase: () =>
+            secret("ssh-passphrase-file", values["ssh-passphrase-file"], env[sshPassphraseEnv]),
+        })
+      : undefined,
     logLevel: values["log-level"] as LogLevel,
     logFormat: values["log-format"] as LogFormat,
     leaderElection: leaderElection(values),

@@ -1,9 +1,13 @@
 // Ref discovery over smart HTTP, protocol v0/v1 (gitprotocol-http(5)): one GET
 // of info/refs through isomorphic-git's transport, which lists every ref with
 // the peeled id of each annotated tag (`refs/tags/x^{}`) and where HEAD points.
+// Asked for protocol v2 (issue 16), a server that speaks it answers with its
+// capabilities instead, and the refs come from ls-refs (git/ls-refs.ts).
 import type { HttpClient } from "isomorphic-git";
 import { GitRemoteHTTP } from "isomorphic-git/managers";
 import { ProtocolError, readPktLines } from "./git/pkt-line.js";
+import type { Advertisement } from "./git/ref-advertisement.js";
+import { parseCapabilities, type V2Capabilities } from "./git/protocol-v2.js";
 import type { RefListing } from "./ref-map.js";
 
 export interface Discovery {
@@ -16,28 +20,39 @@ export interface Discovery {
   headOid?: string;
 }
 
+/** The server's first words: a v0 ref advertisement, or v2's capabilities. */
+export type Greeting =
+  { version: 0; discovery: Discovery } | { version: 2; capabilities: V2Capabilities };
+
 export async function discoverRefs(
   http: HttpClient,
   url: string,
   headers: Record<string, string>,
-): Promise<Discovery> {
+  protocolVersion: 1 | 2 = 1,
+): Promise<Greeting> {
   const recorder = bodyRecorder(http);
   const remote = (await GitRemoteHTTP.discover({
     http: recorder.http,
     service: "git-upload-pack",
     url,
     headers,
-    protocolVersion: 1,
-  })) as Advertisement;
+    protocolVersion,
+  })) as HttpAdvertisement;
   // isomorphic-git takes the end of the stream for the end of the list; a
   // list cut short would look like deleted refs.
-  await checkAdvertisementComplete(recorder.body());
+  await checkAdvertisementComplete(recorder.body(), remote.protocolVersion === 2 ? 1 : 2);
   // (An empty repository's advertisement carries no version at all.)
   if (remote.protocolVersion === 2) {
-    throw new ProtocolError(
-      "the server answered in protocol v2 only, which this client does not speak",
+    const lines = Object.entries(remote.capabilities2 ?? {}).map(([key, value]) =>
+      Buffer.from(value === true ? key : `${key}=${value}`),
     );
+    return { version: 2, capabilities: parseCapabilities(lines) };
   }
+  return { version: 0, discovery: discoveryFrom(remote) };
+}
+
+/** A v0 advertisement (over HTTP or SSH) as a Discovery: branches and tags, HEAD. */
+export function discoveryFrom(remote: Advertisement): Discovery {
   const format = [...remote.capabilities].find((c) => c.startsWith("object-format="));
   if (format && format !== "object-format=sha1") {
     throw new ProtocolError(
@@ -52,11 +67,9 @@ export async function discoverRefs(
   };
 }
 
-interface Advertisement {
+interface HttpAdvertisement extends Advertisement {
   protocolVersion?: 1 | 2;
-  capabilities: Set<string>;
-  refs: Map<string, string>;
-  symrefs: Map<string, string>;
+  capabilities2?: Record<string, string | true>;
 }
 
 /** Branches and tags from a v1 advertisement, where `refs/tags/x^{}` carries x's peeled id. */
@@ -94,9 +107,10 @@ function bodyRecorder(http: HttpClient): { http: HttpClient; body: () => Buffer 
 
 /**
  * A smart HTTP ref advertisement is `# service=...`, a flush, the refs (or a
- * `capabilities^{}` line when there are none), and a final flush.
+ * `capabilities^{}` line when there are none), and a final flush. A v2
+ * capability advertisement has no `# service=` part (git http-backend).
  */
-async function checkAdvertisementComplete(body: Buffer): Promise<void> {
+async function checkAdvertisementComplete(body: Buffer, wantFlushes: number): Promise<void> {
   let flushes = 0;
   let last: Buffer | null = Buffer.alloc(0);
   async function* once(): AsyncGenerator<Uint8Array> {
@@ -106,5 +120,6 @@ async function checkAdvertisementComplete(body: Buffer): Promise<void> {
     if (pkt === null) flushes++;
     last = pkt;
   }
-  if (flushes < 2 || last !== null) throw new ProtocolError("the list of refs was cut short");
+  if (flushes < wantFlushes || last !== null)
+    throw new ProtocolError("the list of refs was cut short");
 }

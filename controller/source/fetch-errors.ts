@@ -5,6 +5,7 @@ import { describeError, SourceError } from "../errors.js";
 import { CorruptObjectError } from "./git/delta.js";
 import { ProtocolError } from "./git/pkt-line.js";
 import { HttpTimeoutError } from "./http.js";
+import { SshError } from "./ssh-transport.js";
 
 /**
  * A failed fetch as the SourceError a status shows: the reason in words
@@ -24,6 +25,7 @@ export function fetchError(
 
 /** Failures retrying cannot fix: the server refuses us or has no such repository. */
 function isPermanent(err: unknown): boolean {
+  if (err instanceof SshError) return err.retry === "never";
   const status = httpStatus(err);
   return (
     status === 401 ||
@@ -45,10 +47,14 @@ function reasonFor(err: unknown, hadCredentials: boolean): string {
   if (status === 404) return "no repository at this URL (HTTP 404)";
   if (status !== undefined) return `the server answered HTTP ${status}`;
   if (err instanceof HttpTimeoutError) return `timed out: ${err.message}`;
+  if (err instanceof SshError) return err.message;
   if (err instanceof CorruptObjectError) return `the server sent a damaged pack: ${err.message}`;
   if (err instanceof ProtocolError) return err.message;
   if ((err as { code?: string }).code === "SmartHttpError")
     return "the URL does not serve a Git repository";
+  // A reset after the server accepted us (protocol v2 talks in several requests).
+  if (describeError(err).startsWith("ECONNRESET"))
+    return "the connection broke in the middle of the server's answer (ECONNRESET)";
   return `cannot reach the server: ${describeError(err)}`;
 }
 

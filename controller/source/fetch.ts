@@ -1,26 +1,32 @@
-// One fetch of every branch and tag from a smart HTTP server into a bare
-// repository: ref discovery, then one upload-pack request (through
-// isomorphic-git's transport) for what we lack, indexed with Node's zlib and
-// crypto. Nothing here touches the repository's refs: the caller writes them
-// once the objects they need are safely stored.
-import type { HttpClient } from "isomorphic-git";
-import { GitRemoteHTTP } from "isomorphic-git/managers";
-import { discoverRefs } from "./discover.js";
+// One fetch of every branch and tag into a bare repository: the server's
+// greeting (protocol v2 asked for, v0 accepted), the ref listing (v2's
+// ls-refs for branches and tags only, or v0's advertisement of everything),
+// then one upload-pack request for what we lack, indexed with Node's zlib and
+// crypto. Over smart HTTP or SSH alike (transport.ts). Nothing here touches
+// the repository's refs: the caller writes them once the objects they need
+// are safely stored.
 import { CorruptObjectError } from "./git/delta.js";
 import { indexPack } from "./git/index-pack.js";
+import { lsRefsRequest, parseLsRefs } from "./git/ls-refs.js";
 import type { ObjectStore } from "./git/object-store.js";
 import type { ObjectType } from "./git/pack-entry.js";
+import {
+  collectPack,
+  fetchRequest,
+  packetsUntilFlush,
+  readFetchResponse,
+} from "./git/protocol-v2.js";
 import { storePack } from "./git/store-pack.js";
 import { readUploadPackResponse, uploadPackRequest } from "./git/upload-pack.js";
 import { USER_AGENT } from "./http.js";
 import type { RefListing } from "./ref-map.js";
+import type { GitTransport } from "./transport.js";
 
 export interface FetchTarget {
-  /** The repository URL, without credentials. */
-  url: string;
-  http: HttpClient;
-  /** Sent with every request, when the server needs credentials. */
-  authorization?: string;
+  /** How to reach git-upload-pack; closed when the fetch ends. */
+  transport: GitTransport;
+  /** Ask for protocol v2 (default). The server may answer in v0 all the same. */
+  v2?: boolean;
   gitdir: string;
   objects: ObjectStore;
 }
@@ -34,6 +40,10 @@ export interface FetchResult {
   headOid?: string;
   /** Objects received in this fetch. */
   received: number;
+  /** The protocol the server spoke. */
+  protocol: 0 | 2;
+  /** Bytes received from the server: ref listing and pack. */
+  bytes: number;
   /** Types of the objects received, for telling tags of commits from tags of trees and blobs. */
   types: Map<string, ObjectType>;
 }
@@ -51,61 +61,74 @@ export async function fetchAll(
   haves: Iterable<string>,
   everything = false,
 ): Promise<FetchResult> {
-  const headers = (): Record<string, string> =>
-    target.authorization ? { Authorization: target.authorization } : {};
-  const remote = await discoverRefs(target.http, target.url, headers());
-  const { listing } = remote;
-  const result: FetchResult = {
-    listing,
-    head: remote.head,
-    headOid: remote.headOid,
-    received: 0,
-    types: new Map(),
-  };
+  const { transport } = target;
+  try {
+    const greeting = await transport.greet(target.v2 !== false);
+    const remote =
+      greeting.version === 2
+        ? parseLsRefs(
+            await packetsUntilFlush(
+              transport.uploadPack(lsRefsRequest(greeting.capabilities, USER_AGENT)),
+            ),
+          )
+        : greeting.discovery;
+    const result: FetchResult = {
+      listing: remote.listing,
+      head: remote.head,
+      headOid: remote.headOid,
+      received: 0,
+      protocol: greeting.version,
+      bytes: 0,
+      types: new Map(),
+    };
 
-  const wants: string[] = [];
-  for (const oid of new Set([...listing.values()].map((r) => r.oid))) {
-    if (everything || !(await target.objects.has(oid))) wants.push(oid);
-  }
-  if (wants.length === 0) return result;
-
-  const common: string[] = [];
-  if (!everything) {
-    for (const oid of new Set(haves)) {
-      if (common.length >= MAX_HAVES) break;
-      if (await target.objects.has(oid)) common.push(oid);
+    const wants: string[] = [];
+    for (const oid of new Set([...remote.listing.values()].map((r) => r.oid))) {
+      if (everything || !(await target.objects.has(oid))) wants.push(oid);
     }
-  }
-  const response = await GitRemoteHTTP.connect({
-    http: target.http,
-    service: "git-upload-pack",
-    url: target.url,
-    auth: {},
-    headers: headers(),
-    body: [
-      uploadPackRequest({
+    if (wants.length === 0) return { ...result, bytes: transport.received };
+
+    const common: string[] = [];
+    if (!everything) {
+      for (const oid of new Set(haves)) {
+        if (common.length >= MAX_HAVES) break;
+        if (await target.objects.has(oid)) common.push(oid);
+      }
+    }
+    let pack: Buffer;
+    if (greeting.version === 2) {
+      const request = fetchRequest({
         wants,
         haves: common,
-        serverCapabilities: remote.capabilities,
+        server: greeting.capabilities,
         agent: USER_AGENT,
-      }),
-    ],
-  });
-  const pack = await readUploadPackResponse(response.body ?? emptyBody());
-  if (pack.length > 0) {
-    const indexed = await indexPack(pack);
-    await storePack(target.gitdir, pack, indexed);
-    await target.objects.refresh();
-    result.received = indexed.objects.length;
-    for (const o of indexed.objects) result.types.set(o.oid, o.type);
-  }
-  // Refs must never point at objects we lack: check the server sent what we asked.
-  for (const oid of wants) {
-    if (!result.types.has(oid) && !(await target.objects.has(oid))) {
-      throw new CorruptObjectError(`the server did not send ${oid}`);
+      });
+      // The pack arrives as a stream; buffered here until the streaming indexer takes it (issue 16).
+      pack = await collectPack(readFetchResponse(transport.uploadPack(request)));
+    } else {
+      const request = uploadPackRequest({
+        wants,
+        haves: common,
+        serverCapabilities: greeting.discovery.capabilities,
+        agent: USER_AGENT,
+      });
+      pack = await readUploadPackResponse(transport.uploadPack(request));
     }
+    if (pack.length > 0) {
+      const indexed = await indexPack(pack);
+      await storePack(target.gitdir, pack, indexed);
+      await target.objects.refresh();
+      result.received = indexed.objects.length;
+      for (const o of indexed.objects) result.types.set(o.oid, o.type);
+    }
+    // Refs must never point at objects we lack: check the server sent what we asked.
+    for (const oid of wants) {
+      if (!result.types.has(oid) && !(await target.objects.has(oid))) {
+        throw new CorruptObjectError(`the server did not send ${oid}`);
+      }
+    }
+    return { ...result, bytes: transport.received };
+  } finally {
+    transport.close();
   }
-  return result;
 }
-
-async function* emptyBody(): AsyncGenerator<Uint8Array> {}

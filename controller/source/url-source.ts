@@ -1,5 +1,5 @@
-// A repository at an HTTP(S) URL, mirrored into a bare repository under the
-// state directory: every branch and tag, pruned and force-moved as upstream
+// A repository at an HTTP(S) URL or an SSH location (issue 16), mirrored into
+// a bare repository under the state directory: every branch and tag, pruned and force-moved as upstream
 // does. The refs live in one packed-refs file written after the objects they
 // need, so a fetch that fails anywhere leaves the last good state as it was.
 import { readFile, rm } from "node:fs/promises";
@@ -14,6 +14,10 @@ import { ObjectStore } from "./git/object-store.js";
 import { formatPackedRefs, parsePackedRefs, type PackedRef } from "./git/packed-refs.js";
 import { readHead } from "./git/ref-store.js";
 import { httpClient } from "./http.js";
+import { httpTransport } from "./http-transport.js";
+import { sshTransport, type SshCredentials } from "./ssh-transport.js";
+import { isSshLocation, parseSshLocation, type SshLocation } from "../ssh/location.js";
+import type { GitTransport } from "./transport.js";
 import { RepoReader } from "./reader.js";
 import { toRefMap, type RefListing } from "./ref-map.js";
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from "./retry.js";
@@ -26,6 +30,10 @@ export interface UrlSourceOptions {
   /** The controller's state directory; the clone goes in `<stateDir>/repos/`. */
   stateDir: string;
   credentials?: GitCredentials;
+  /** The key and known hosts for an SSH location. */
+  ssh?: SshCredentials;
+  /** Ask for Git protocol v2 (the default) or speak v0 only. */
+  protocol?: 0 | 2;
   /** A network call fails after this long without a byte from the server. Default 30 s. */
   timeoutMs?: number;
   retry?: RetryPolicy;
@@ -35,21 +43,44 @@ export interface UrlSourceOptions {
 }
 
 export async function openUrlSource(options: UrlSourceOptions): Promise<GitSource> {
+  if (isSshLocation(options.url)) return openSshSource(options);
   const split = splitUrlCredentials(options.url);
   const credentials = options.credentials ?? split.credentials;
   const label = maskUrl(options.url);
-  let gitdir: string;
+  const gitdir = await cloneDir(options, split.url, label);
+  const source = new UrlSource(options, split.url, label, gitdir, credentials);
+  await source.load();
+  return source;
+}
+
+/** `ssh://user@host[:port]/path` or `user@host:path`: the user is no secret, the label is the location. */
+async function openSshSource(options: UrlSourceOptions): Promise<GitSource> {
+  const label = options.url;
+  const location = parseSshLocation(options.url);
+  if (!location) throw new SourceError(label, "not a valid SSH location", { retry: "never" });
+  if (!options.ssh) {
+    throw new SourceError(label, "an SSH repository needs --ssh-key-file and --ssh-known-hosts", {
+      retry: "never",
+    });
+  }
+  const gitdir = await cloneDir(options, options.url, label);
+  const source = new UrlSource(options, options.url, label, gitdir, undefined, {
+    location,
+    credentials: options.ssh,
+  });
+  await source.load();
+  return source;
+}
+
+async function cloneDir(options: UrlSourceOptions, url: string, label: string): Promise<string> {
   try {
-    gitdir = await prepareClone(options.stateDir, split.url);
+    return await prepareClone(options.stateDir, url);
   } catch (err) {
     throw new SourceError(
       label,
       `cannot prepare the clone under ${options.stateDir}: ${describeError(err)}`,
     );
   }
-  const source = new UrlSource(options, split.url, label, gitdir, credentials);
-  await source.load();
-  return source;
 }
 
 class UrlSource implements GitSource {
@@ -71,6 +102,7 @@ class UrlSource implements GitSource {
     readonly label: string,
     private readonly gitdir: string,
     credentials: GitCredentials | undefined,
+    private readonly ssh?: { location: SshLocation; credentials: SshCredentials },
   ) {
     this.objects = new ObjectStore(path.join(gitdir, "objects"));
     this.reader = new RepoReader(gitdir, label, this.objects);
@@ -132,6 +164,14 @@ class UrlSource implements GitSource {
   private async fetchAndStore(): Promise<RefMap> {
     const haves = [...this.listing.values()].map((r) => r.oid);
     const result = await this.fetchWithRetry(haves, false);
+    this.options.log?.({
+      level: "debug",
+      msg: `fetched ${result.received} objects over protocol v${result.protocol}`,
+      source: this.label,
+      protocol: result.protocol,
+      bytes: result.bytes,
+      objects: result.received,
+    });
     if (!sameListing(result.listing, this.listing) || result.head !== this.head)
       await this.writeRefs(result);
     await this.adopt(result.listing, result.head, result.types);
@@ -139,18 +179,28 @@ class UrlSource implements GitSource {
     return this.current;
   }
 
-  private async fetchWithRetry(haves: string[], everything: boolean): Promise<FetchResult> {
-    const target = {
+  /** Smart HTTP or SSH: a new one per attempt (an SSH connection lasts one fetch). */
+  private transport(): GitTransport {
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    if (this.ssh) return sshTransport(this.ssh.location, this.ssh.credentials, timeoutMs);
+    return httpTransport({
       url: this.url,
-      http: httpClient(this.options.timeoutMs ?? 30_000),
+      http: httpClient(timeoutMs),
       authorization: this.authorization,
+    });
+  }
+
+  private async fetchWithRetry(haves: string[], everything: boolean): Promise<FetchResult> {
+    const target = () => ({
+      transport: this.transport(),
+      v2: this.options.protocol !== 0,
       gitdir: this.gitdir,
       objects: this.objects,
-    };
+    });
     const hadCredentials = this.authorization !== undefined;
     return withRetry(
       () =>
-        fetchAll(target, haves, everything).catch((err: unknown) => {
+        fetchAll(target(), haves, everything).catch((err: unknown) => {
           throw fetchError(this.label, err, hadCredentials, (text) => this.redact(text));
         }),
       this.options.retry ?? defaultRetryPolicy,

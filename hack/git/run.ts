@@ -12,11 +12,18 @@ const isolatedEnv: Record<string, string> = {
   GIT_TERMINAL_PROMPT: "0",
 };
 
-/** Runs `git ARGS` and returns its trimmed stdout; throws with git's stderr on failure. */
-export async function git(args: string[], cwd?: string): Promise<string> {
+/**
+ * Runs `git ARGS` and returns its trimmed stdout; throws with git's stderr on
+ * failure. `env` adds variables (GIT_SSH_COMMAND for an SSH remote).
+ */
+export async function git(
+  args: string[],
+  cwd?: string,
+  env: Record<string, string> = {},
+): Promise<string> {
   const result = await execa("git", args, {
     cwd,
-    env: isolatedEnv,
+    env: { ...isolatedEnv, ...env },
     extendEnv: true,
     stripFinalNewline: true,
   });

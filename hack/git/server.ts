@@ -25,6 +25,11 @@ export interface GitServerOptions {
   auth?: BasicAuth;
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */
   port?: number;
+  /**
+   * Pass the client's `Git-Protocol` header on to git (default true), so
+   * clients may speak protocol v2; false serves v0 only, as older servers do.
+   */
+  protocolV2?: boolean;
 }
 
 export interface GitServer {
@@ -33,6 +38,8 @@ export interface GitServer {
   readonly root: string;
   /** Requests served so far, by path, for tests that count fetches. */
   readonly requests: string[];
+  /** Response body bytes sent so far (the benchmark's v2 against v0). */
+  readonly bytesSent: number;
   fault: GitServerFault;
   /** The clone URL of a repository, `name` without `.git`. */
   repoUrl(name: string): string;
@@ -47,7 +54,7 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
   const root = options.root ?? (await mkdtemp(path.join(tmpdir(), "kubefox-git-")));
   await mkdir(root, { recursive: true });
   const requests: string[] = [];
-  const state = { fault: "ok" as GitServerFault };
+  const state = { fault: "ok" as GitServerFault, bytesSent: 0 };
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -60,7 +67,11 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
       res.writeHead(500).end("injected failure\n");
       return;
     }
-    serveCgi(root, req, url, res, state.fault === "cut-short");
+    serveCgi(root, req, url, res, {
+      cutShort: state.fault === "cut-short",
+      protocolV2: options.protocolV2 !== false,
+      sent: (n) => (state.bytesSent += n),
+    });
   });
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
@@ -74,6 +85,9 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
     url: base,
     root,
     requests,
+    get bytesSent() {
+      return state.bytesSent;
+    },
     get fault() {
       return state.fault;
     },
@@ -107,8 +121,9 @@ function serveCgi(
   req: http.IncomingMessage,
   url: URL,
   res: http.ServerResponse,
-  cutShort: boolean,
+  options: { cutShort: boolean; protocolV2: boolean; sent: (bytes: number) => void },
 ): void {
+  const { cutShort } = options;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     GIT_PROJECT_ROOT: root,
@@ -129,7 +144,7 @@ function serveCgi(
   if (header("content-type")) env.CONTENT_TYPE = header("content-type");
   if (header("content-length")) env.CONTENT_LENGTH = header("content-length");
   if (header("content-encoding")) env.HTTP_CONTENT_ENCODING = header("content-encoding");
-  if (header("git-protocol")) env.GIT_PROTOCOL = header("git-protocol");
+  if (header("git-protocol") && options.protocolV2) env.GIT_PROTOCOL = header("git-protocol");
 
   const child = spawn("git", ["http-backend"], { env, stdio: ["pipe", "pipe", "pipe"] });
   req.pipe(child.stdin);
@@ -148,6 +163,7 @@ function serveCgi(
         child.kill();
         return;
       }
+      options.sent(chunk.length);
       res.write(chunk);
       return;
     }
@@ -160,6 +176,7 @@ function serveCgi(
     const rest = head.subarray(end.index + end.length);
     if (rest.length > 0) {
       bodyBytes += rest.length;
+      options.sent(rest.length);
       res.write(rest);
     }
   });

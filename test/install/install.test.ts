@@ -195,12 +195,24 @@ describe("kubectl apply -k .", () => {
       cpu: expect.any(String),
       memory: expect.any(String),
     });
-    // The state dir and /tmp are the only writable paths.
+    // The state dir and /tmp are the only writable paths; the SSH Secret is read-only.
     expect(c.volumeMounts?.map((m) => m.mountPath).sort()).toEqual([
+      "/etc/kubefox-gitops/ssh",
       "/tmp",
       "/var/lib/kubefox-gitops",
     ]);
-    expect(pod.volumes?.every((v) => v.emptyDir)).toBe(true);
+    expect(
+      c.volumeMounts
+        ?.filter((m) => !m.readOnly)
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(["state", "tmp"]);
+    expect(pod.volumes?.filter((v) => !v.emptyDir)).toEqual([
+      {
+        name: "ssh",
+        secret: { secretName: "kubefox-gitops-ssh", optional: true, defaultMode: 0o440 },
+      },
+    ]);
     const settings = rendered.find((o) => o.kind === "ConfigMap")!.metadata!.name;
     expect(c.envFrom).toEqual([
       { configMapRef: { name: settings } },
@@ -209,6 +221,10 @@ describe("kubectl apply -k .", () => {
     expect(
       c.env?.find((e) => e.name === "KUBEFOX_GITOPS_LEADER_ELECTION_NAMESPACE")?.valueFrom,
     ).toEqual({ fieldRef: { fieldPath: "metadata.namespace" } });
+    // SSH repositories (issue 16): the key and known_hosts are files of the mounted Secret.
+    const env = Object.fromEntries(c.env?.map((e) => [e.name, e.value]) ?? []);
+    expect(env.KUBEFOX_GITOPS_SSH_KEY_FILE).toBe("/etc/kubefox-gitops/ssh/identity");
+    expect(env.KUBEFOX_GITOPS_SSH_KNOWN_HOSTS).toBe("/etc/kubefox-gitops/ssh/known_hosts");
   });
 
   it("passes a server-side dry run, which creates nothing", async () => {

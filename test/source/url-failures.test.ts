@@ -75,7 +75,7 @@ describe("a URL source when things go wrong", () => {
     const good = await work.commitAndPush({ "kubefox.yaml": "good\n" }, "good");
     const url = server.repoUrl(repo.name);
     const logs: string[] = [];
-    const { source } = await open({ url, log: (e) => logs.push(e.msg) });
+    const { source } = await open({ url, log: (e) => e.level !== "debug" && logs.push(e.msg) });
     await source.sync();
 
     await work.commitAndPush({ "kubefox.yaml": "unseen\n" }, "unseen");

@@ -37,11 +37,12 @@ export async function createRepoWithClone(
   return { repo, work: await WorkingCopy.clone(repo.url) };
 }
 
-/** Branch and tag map as `git ls-remote` reports it (tags peeled to commits). */
+/** Branch and tag map as `git ls-remote` reports it (tags peeled to commits); `env` for SSH. */
 export async function lsRemote(
   url: string,
+  env: Record<string, string> = {},
 ): Promise<{ branches: Record<string, string>; tags: Record<string, string> }> {
-  const out = await git(["ls-remote", url]);
+  const out = await git(["ls-remote", url], undefined, env);
   const branches: Record<string, string> = {};
   const tags: Record<string, string> = {};
   const direct: Record<string, string> = {};
