@@ -8,6 +8,7 @@ import type { PlatformDoc } from "../../schemas/platform.js";
 import type { PlatformStatus } from "../status/status.js";
 import type { StoredStatus } from "../status/store.js";
 import type { SystemCache } from "./systems.js";
+import type { RenderMemo } from "./deployment-memo.js";
 
 export interface PlatformInput {
   name: string;
@@ -31,4 +32,6 @@ export interface PlatformInput {
   /** Last known unmanaged list, kept when not refreshed. */
   unmanaged: PlatformStatus["unmanaged"];
   log: Logger;
+  /** What the deployments rendered and found last time, by their inputs (issue 17); none: render all. */
+  memo?: RenderMemo;
 }

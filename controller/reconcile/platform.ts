@@ -35,6 +35,8 @@ export interface PlatformResult {
   stored: StoredStatus;
   /** Reconcile again by then (a pending release's deadline). */
   requeueAtMs?: number;
+  /** Deployments rendered, and deployments compared with the live objects (the rest had unchanged inputs). */
+  work: { rendered: number; compared: number };
 }
 
 interface PlatformRun {
@@ -64,7 +66,9 @@ export async function reconcilePlatform(input: PlatformInput): Promise<PlatformR
 
 /** The recipe, steps 1 to 5. Each records its outcome in `run`. */
 async function steps(input: PlatformInput, platform: PlatformTarget, run: PlatformRun) {
-  // 1. Resolve each ref, load and validate its system, render it.
+  // 1. Resolve each ref, load and validate its system, render it (unless its inputs are
+  //    those of the last reconcile: then its render is reused, see deployment-memo.ts).
+  input.memo?.retain(run.work.map((w) => w.ref));
   await mapBounded(run.work, 4, (w) => renderOne(input, platform, w));
   claimOnce(run.work);
 
@@ -79,7 +83,8 @@ async function steps(input: PlatformInput, platform: PlatformTarget, run: Platfo
     return;
   }
 
-  // 3. Apply every deployment that rendered.
+  // 3. Apply every deployment that rendered (one whose inputs and live objects are as the
+  //    last clean apply left them is not compared again).
   await mapBounded(
     run.work.filter((w) => w.objects),
     4,
@@ -201,6 +206,10 @@ async function settleStatus(
   return {
     status,
     stored,
+    work: {
+      rendered: run.work.filter((w) => w.plan?.render !== false && w.commit !== undefined).length,
+      compared: run.work.filter((w) => w.compared).length,
+    },
     ...(releases.requeueAtMs ? { requeueAtMs: releases.requeueAtMs } : {}),
   };
 }

@@ -18,6 +18,7 @@ import type { InventoryEntry, PlatformStatus } from "../status/status.js";
 import { loadStatus, type StoredStatus } from "../status/store.js";
 import { listUnmanaged } from "../reconcile/unmanaged.js";
 import type { SystemCache } from "../reconcile/systems.js";
+import { RenderMemo } from "../reconcile/deployment-memo.js";
 import { resolveRef } from "../source/refs.js";
 import type { GitSource, RefMap } from "../source/types.js";
 import { SyncQueue } from "./queue.js";
@@ -55,6 +56,8 @@ export class PlatformRunner {
   private requeueAtMs = Infinity;
   /** Syncs in a row that found the cluster unavailable: the next retry waits longer. */
   private unavailableRuns = 0;
+  /** What each deployment rendered and found last time (issue 17); forgotten when not leading. */
+  private readonly memo = new RenderMemo();
 
   constructor(
     readonly name: string,
@@ -107,6 +110,7 @@ export class PlatformRunner {
         listUnmanaged: snapshot.seq !== this.unmanagedSeq,
         unmanaged: this.status?.unmanaged ?? [],
         log: this.deps.log,
+        memo: this.memo,
       });
       this.unmanagedSeq = snapshot.seq;
       this.stored = result.stored;
@@ -118,6 +122,7 @@ export class PlatformRunner {
         platform: result.status,
         writes: cluster.client.writes - writesBefore,
         ms: Date.now() - started,
+        ...result.work,
       });
     } catch (err) {
       const message = describeError(err);
@@ -154,6 +159,7 @@ export class PlatformRunner {
     const namespace = doc.spec.namespace;
     this.loaded = false;
     this.stored = undefined;
+    this.memo.clear();
     const stored = await loadStatus(cluster.client, cluster.cache, namespace);
     await watchKinds(
       cluster.cache,
