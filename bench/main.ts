@@ -10,6 +10,7 @@ import { clusterBench, formatClusterBench } from "./cluster.js";
 import { formatGitBench, gitBench } from "./git.js";
 import { imageNodeFlags } from "./node-flags.js";
 import { formatStartupBench, startupBench } from "./startup.js";
+import { defaultSizes, formatScaleBench, scaleBench } from "./scale.js";
 
 // Measure with the image's Node flags: run again with them unless this process has them.
 const flags = await imageNodeFlags();
@@ -34,7 +35,7 @@ try {
   };
   // KUBEFOX_BENCH=startup, =git, =cluster, =memory or =rollout runs one part only.
   const only = process.env.KUBEFOX_BENCH;
-  const parts = ["startup", "git", "cluster", "memory", "rollout"];
+  const parts = ["startup", "git", "cluster", "memory", "rollout", "scale"];
   if (only && !parts.includes(only))
     throw new Error(`KUBEFOX_BENCH=${only}: use one of ${parts.join(", ")}`);
   // First, while nothing else the bench starts is running.
@@ -51,10 +52,20 @@ try {
         })
       : undefined;
   if (clusterResult) console.log(formatClusterBench(clusterResult));
+  // Issue 17: how the cost grows with the work; KUBEFOX_BENCH_SIZES=500,1000 picks sizes.
+  const scaleResult =
+    !only || only === "scale"
+      ? await scaleBench(path.join(workDir, "scale"), {
+          sizes: process.env.KUBEFOX_BENCH_SIZES?.split(",").map(Number) ?? defaultSizes,
+          replicas: Number(process.env.KUBEFOX_BENCH_REPLICAS ?? 1),
+          pushes: 10,
+        })
+      : undefined;
+  if (scaleResult) console.log(formatScaleBench(scaleResult));
   const file = path.resolve("bench-results.json");
   await writeFile(
     file,
-    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, cluster: clusterResult }, null, 2)}\n`,
+    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, cluster: clusterResult, scale: scaleResult }, null, 2)}\n`,
   );
   console.log(`\nwritten to ${file}`);
 } finally {
