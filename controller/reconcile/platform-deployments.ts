@@ -154,6 +154,7 @@ export async function applyDeployment(input: PlatformInput, w: DeploymentWork): 
       conflicts: [],
       errors: [],
       inventory: clean.inventory,
+      resourceVersions: clean.resourceVersions,
     };
     return;
   }
@@ -161,21 +162,17 @@ export async function applyDeployment(input: PlatformInput, w: DeploymentWork): 
   w.applied = await applyAll(input.client, input.cache, w.objects!);
   w.conflicts.push(...w.applied.conflicts);
   if (w.applied.errors.length > 0) w.error = applyFailure(w.applied.errors);
-  if (w.memo) rememberApply(input, w.memo, w.conflicts.length === 0 ? w.applied : undefined);
+  if (w.memo) rememberApply(w.memo, w.conflicts.length === 0 ? w.applied : undefined);
 }
 
-/** After a clean apply, each object's resourceVersion as the cache has it now (our writes included). */
-function rememberApply(input: PlatformInput, entry: MemoEntry, applied: ApplyResult | undefined) {
+/** After a clean apply, each object's resourceVersion as the apply found or wrote it. */
+function rememberApply(entry: MemoEntry, applied: ApplyResult | undefined) {
   if (!applied || applied.errors.length > 0) {
     delete entry.clean;
     return;
   }
-  const resourceVersions = new Map<string, string>();
-  for (const e of applied.inventory) {
-    const version = input.cache.get(e)?.metadata?.resourceVersion;
-    if (version !== undefined) resourceVersions.set(refKey(e), version);
-  }
-  entry.clean = { inventory: applied.inventory, resourceVersions };
+  // Not the cache's version now: an edit that landed after the compare must still be seen.
+  entry.clean = { inventory: applied.inventory, resourceVersions: applied.resourceVersions };
 }
 
 /** What a deployment owns after this sync: what it applied, or, when it failed, what it had. */

@@ -170,15 +170,17 @@ async function settleStatus(
   await watchKinds(input.cache, run.work.flatMap(inventoryAfter));
   const deployments = run.work.map((w) => deploymentStatus(input, w, inventoryAfter(w), now));
   const releases = run.releases ?? (await releasesAsStored(input));
-  const unmanaged = input.listUnmanaged
-    ? await listUnmanaged(input.client, platform.namespace).catch((err: unknown) => {
+  // Listing what we did not create is memory-only status: it runs beside the status write
+  // and the events, not before them (the next push's reconcile waits for this one's tail).
+  const listing = input.listUnmanaged
+    ? listUnmanaged(input.client, platform.namespace).catch((err: unknown) => {
         log.warn("listing unmanaged objects failed", {
           platform: input.name,
           error: describeError(err),
         });
         return input.unmanaged;
       })
-    : input.unmanaged;
+    : Promise.resolve(input.unmanaged);
   const status: PlatformStatus = {
     name: input.name,
     system: input.system,
@@ -186,7 +188,7 @@ async function settleStatus(
     cluster: doc.spec.cluster?.context ?? "",
     deployments,
     releases: releases.statuses,
-    unmanaged,
+    unmanaged: input.unmanaged,
     lastSyncTime: now,
   };
   const stored = {
@@ -199,10 +201,13 @@ async function settleStatus(
     platform: input.name,
     namespace: platform.namespace,
   };
-  await writeStatus(target, stored).catch((err: unknown) =>
-    log.warn("writing status failed", { platform: input.name, error: describeError(err) }),
-  );
-  await recordEvents(input, platform, run);
+  [status.unmanaged] = await Promise.all([
+    listing,
+    writeStatus(target, stored).catch((err: unknown) =>
+      log.warn("writing status failed", { platform: input.name, error: describeError(err) }),
+    ),
+    recordEvents(input, platform, run),
+  ]);
   return {
     status,
     stored,
