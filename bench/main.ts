@@ -35,7 +35,7 @@ try {
   };
   // KUBEFOX_BENCH=startup, =git, =cluster, =memory or =rollout runs one part only.
   const only = process.env.KUBEFOX_BENCH;
-  const parts = ["startup", "git", "cluster", "memory", "rollout", "scale"];
+  const parts = ["startup", "git", "cluster", "memory", "rollout", "scale", "push"];
   if (only && !parts.includes(only))
     throw new Error(`KUBEFOX_BENCH=${only}: use one of ${parts.join(", ")}`);
   // First, while nothing else the bench starts is running.
@@ -44,11 +44,12 @@ try {
   const gitResult = !only || only === "git" ? await gitBench(path.join(workDir, "git")) : undefined;
   if (gitResult) console.log(formatGitBench(gitResult));
   const clusterResult =
-    !only || only === "cluster" || only === "memory" || only === "rollout"
+    !only || ["cluster", "memory", "rollout", "push"].includes(only)
       ? await clusterBench(path.join(workDir, "cluster"), {
           pushes: 20,
           memoryOnly: only === "memory",
           rolloutOnly: only === "rollout",
+          pushOnly: only === "push",
         })
       : undefined;
   if (clusterResult) console.log(formatClusterBench(clusterResult));
