@@ -5,9 +5,10 @@
 // branch changes one platform's inputs. Each size gets a fresh control plane
 // with KWOK nodes, and the compiled controller runs as its own process(es), as
 // the image runs it:
-// - cold sync: from start to every Deployment applied, seen by a watch;
+// - cold sync: from start to every platform's deployment applied (the
+//   controller's `kubefox_gitops_deployments` gauge, scraped);
 // - a push changing one component's image on one branch, with a signed
-//   webhook: push→cluster p50/p95, seen by the same watch;
+//   webhook: push→cluster p50/p95, seen by a watch on that namespace;
 // - no-op resyncs (a webhook each: fetch, then every platform reconciled):
 //   writes in the API server's audit log, CPU per resync, and renders;
 // - peak RSS (VmHWM) of each replica.
@@ -104,11 +105,15 @@ async function oneSize(
     const secretFile = path.join(workDir, "webhook-secret");
     await mkdir(workDir, { recursive: true });
     await writeFile(secretFile, secret);
-    watch = await watchDeployments(cluster);
     const started = performance.now();
     for (let r = 0; r < options.replicas; r++)
       replicas.push(await startReplica(cluster, workDir, url, secretFile, options.replicas > 1));
-    await watch.until(() => watch!.count() >= components, 1_800_000, "cold sync");
+    // Every platform's deployment applied: its state is past Pending and not Failed.
+    await waitFor(
+      async () => (await appliedDeployments(replicas)) >= platforms,
+      1_800_000,
+      "cold sync",
+    );
     const coldSyncMs = performance.now() - started;
     const api = await replicas[0]!.url;
     const hook = (branch: string) => webhook(api, secret, url, branch);
@@ -126,17 +131,19 @@ async function oneSize(
       );
       await work.commit(`push ${i}`);
       const name = `bench-branch-p${p}-app-0-c0`;
+      watch = await watchDeployments(cluster, `scale-${tag}-${p}`);
       const t0 = performance.now();
       await work.push();
       await hook(`p${p}`);
-      await watch.until(() => watch!.image(`scale-${tag}-${p}`, name) === image, 60_000, name);
+      await watch.until(() => watch!.image(name) === image, 60_000, name);
       samples.push(performance.now() - t0);
       // Put it back, so the next push to this branch changes one component again.
       await work.write(systemFiles(componentsPerPlatform, "bench:0", 0));
       await work.commit(`back ${i}`);
       await work.push();
       await hook(`p${p}`);
-      await watch.until(() => watch!.image(`scale-${tag}-${p}`, name) === "bench:0", 60_000, name);
+      await watch.until(() => watch!.image(name) === "bench:0", 60_000, name);
+      watch.stop();
     }
     const pushRenders = (await sumMetric(replicas, "kubefox_gitops_render_total")) - rendersBefore;
 
@@ -280,14 +287,22 @@ async function webhook(api: string, secret: string, repo: string, branch: string
   if (reply.status !== 202) throw new Error(`webhook: ${reply.status} ${await reply.text()}`);
 }
 
-/** The sum over every replica and label set of one metric. */
-async function sumMetric(replicas: Replica[], name: string): Promise<number> {
+/** Deployments past Pending and not Failed, by the replicas' `kubefox_gitops_deployments` gauges. */
+async function appliedDeployments(replicas: Replica[]): Promise<number> {
+  let sum = 0;
+  for (const state of ["Progressing", "Ready", "Degraded"])
+    sum += await sumMetric(replicas, "kubefox_gitops_deployments", `state="${state}"`);
+  return sum;
+}
+
+/** The sum over every replica and label set of one metric (those whose labels contain `having`). */
+async function sumMetric(replicas: Replica[], name: string, having = ""): Promise<number> {
   let sum = 0;
   for (const r of replicas) {
     const text = await fetch(`${await r.url}/metrics`).then((x) => x.text());
     for (const line of text.split("\n")) {
       const m = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})? (\S+)$/.exec(line);
-      if (m && m[1] === name) sum += Number(m[3]);
+      if (m && m[1] === name && (m[2] ?? "").includes(having)) sum += Number(m[3]);
     }
   }
   return sum;
@@ -348,23 +363,22 @@ async function peakRss(pid: number): Promise<number> {
 }
 
 interface DeploymentWatch {
-  count(): number;
-  image(namespace: string, name: string): string | undefined;
+  image(name: string): string | undefined;
   until(check: () => boolean, timeoutMs: number, what: string): Promise<void>;
   stop(): void;
 }
 
-/** Every Deployment of the cluster with our label, as the API server's watch reports it. */
-async function watchDeployments(cluster: Cluster): Promise<DeploymentWatch> {
+/** Every Deployment of a namespace, as the API server's watch reports it. */
+async function watchDeployments(cluster: Cluster, namespace: string): Promise<DeploymentWatch> {
   const images = new Map<string, string>();
   let waiter: (() => void) | undefined;
   const kc = new KubeConfig();
   kc.loadFromFile(cluster.kubeconfig);
   const controller = await new Watch(kc).watch(
-    "/apis/apps/v1/deployments",
-    { labelSelector: "app.kubernetes.io/managed-by=kubefox-gitops" },
+    `/apis/apps/v1/namespaces/${namespace}/deployments`,
+    {},
     (type: string, obj: V1Deployment) => {
-      const key = `${obj.metadata?.namespace}/${obj.metadata?.name}`;
+      const key = obj.metadata?.name ?? "";
       if (type === "DELETED") images.delete(key);
       else images.set(key, obj.spec?.template.spec?.containers[0]?.image ?? "");
       waiter?.();
@@ -372,8 +386,7 @@ async function watchDeployments(cluster: Cluster): Promise<DeploymentWatch> {
     () => undefined,
   );
   return {
-    count: () => images.size,
-    image: (namespace, name) => images.get(`${namespace}/${name}`),
+    image: (name) => images.get(name),
     async until(check, timeoutMs, what) {
       const deadline = Date.now() + timeoutMs;
       while (!check()) {
