@@ -27,7 +27,10 @@ export interface PlatformInput {
   previous: StoredStatus | undefined;
   /** False after a fetch error or with an unsound control branch: nothing is pruned. */
   allowPrune: boolean;
-  /** Refresh the list of objects we did not create (reads every kind; not on every drift). */
+  /**
+   * Refresh the list of objects we did not create (reads every kind; not on every drift),
+   * whatever happens; it is refreshed anyway when a deployment renders anew.
+   */
   listUnmanaged: boolean;
   /** Last known unmanaged list, kept when not refreshed. */
   unmanaged: PlatformStatus["unmanaged"];

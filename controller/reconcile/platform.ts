@@ -37,6 +37,8 @@ export interface PlatformResult {
   requeueAtMs?: number;
   /** Deployments rendered, and deployments compared with the live objects (the rest had unchanged inputs). */
   work: { rendered: number; compared: number };
+  /** The unmanaged inventory was listed anew. */
+  listedUnmanaged: boolean;
 }
 
 interface PlatformRun {
@@ -170,9 +172,12 @@ async function settleStatus(
   await watchKinds(input.cache, run.work.flatMap(inventoryAfter));
   const deployments = run.work.map((w) => deploymentStatus(input, w, inventoryAfter(w), now));
   const releases = run.releases ?? (await releasesAsStored(input));
-  // Listing what we did not create is memory-only status: it runs beside the status write
-  // and the events, not before them (the next push's reconcile waits for this one's tail).
-  const listing = input.listUnmanaged
+  // Listing what we did not create: when asked, or when a deployment's inputs changed. It is
+  // memory-only status, so it runs beside the status write and the events, not before them
+  // (the next push's reconcile waits for this one's tail).
+  const rendered = run.work.filter((w) => w.plan?.render !== false && w.commit !== undefined);
+  const listedUnmanaged = input.listUnmanaged || rendered.length > 0;
+  const listing = listedUnmanaged
     ? listUnmanaged(input.client, platform.namespace).catch((err: unknown) => {
         log.warn("listing unmanaged objects failed", {
           platform: input.name,
@@ -211,8 +216,9 @@ async function settleStatus(
   return {
     status,
     stored,
+    listedUnmanaged,
     work: {
-      rendered: run.work.filter((w) => w.plan?.render !== false && w.commit !== undefined).length,
+      rendered: rendered.length,
       compared: run.work.filter((w) => w.compared).length,
     },
     ...(releases.requeueAtMs ? { requeueAtMs: releases.requeueAtMs } : {}),

@@ -22,14 +22,12 @@ import { RenderMemo } from "../reconcile/deployment-memo.js";
 import { resolveRef } from "../source/refs.js";
 import type { GitSource, RefMap } from "../source/types.js";
 import { SyncQueue } from "./queue.js";
-import { shouldListUnmanaged, type UnmanagedListing } from "./unmanaged-refresh.js";
+import { unmanagedDue } from "./unmanaged-refresh.js";
 
 /** What a repository sync read from Git, handed to its platforms. */
 export interface Snapshot {
   /** Increases with every repository sync that read Git. */
   seq: number;
-  /** The `seq` at which the refs or the control branch last changed. */
-  changedSeq: number;
   refs: RefMap;
   control: ControlModel;
   /** False after a fetch error or with an invalid control branch. */
@@ -55,7 +53,8 @@ export class PlatformRunner {
   private stored: StoredStatus | undefined;
   private loaded = false;
   private unmanagedSeq = -1;
-  private unmanagedListed: UnmanagedListing = { changedSeq: -1, atMs: 0 };
+  /** When this platform's reconcile last listed the objects we did not create. */
+  private unmanagedListedAt: number | undefined;
   private requeueTimer: NodeJS.Timeout | undefined;
   private requeueAtMs = Infinity;
   /** Syncs in a row that found the cluster unavailable: the next retry waits longer. */
@@ -110,16 +109,15 @@ export class PlatformRunner {
         cache: cluster.cache,
         previous: this.stored,
         allowPrune: snapshot.allowPrune,
-        // Listing every kind of a namespace is for new Git state (or once a minute), not for
-        // every drift or every fetch.
-        listUnmanaged: shouldListUnmanaged(this.unmanagedListed, snapshot.changedSeq, started),
+        // Listing every kind of a namespace is for new inputs (the reconcile sees those) or
+        // once a minute, not for every drift or every fetch.
+        listUnmanaged: unmanagedDue(this.unmanagedListedAt, started),
         unmanaged: this.status?.unmanaged ?? [],
         log: this.deps.log,
         memo: this.memo,
       });
       this.unmanagedSeq = snapshot.seq;
-      if (shouldListUnmanaged(this.unmanagedListed, snapshot.changedSeq, started))
-        this.unmanagedListed = { changedSeq: snapshot.changedSeq, atMs: started };
+      if (result.listedUnmanaged) this.unmanagedListedAt = started;
       this.stored = result.stored;
       this.status = result.status;
       if (result.requeueAtMs) this.requeueAt(result.requeueAtMs, "release deadline");

@@ -29,8 +29,6 @@ export class Repository {
   private source: GitSource | undefined;
   private systems: SystemCache | undefined;
   private controlCommit = "";
-  /** The control commit and every ref, as last handed to the platforms. */
-  private gitDigest = "";
   private readonly log: Logger;
 
   constructor(
@@ -135,13 +133,8 @@ export class Repository {
     const systemName = systemAtControl.ok ? systemAtControl.model.name : "";
 
     // 3. Hand the new state to every platform; each reconciles on its own, in its own queue.
-    const seq = (this.snapshot?.seq ?? 0) + 1;
-    const digest = `${commit} ${refsDigest(refs)}`;
-    const changed = digest !== this.gitDigest;
-    this.gitDigest = digest;
     this.snapshot = {
-      seq,
-      changedSeq: changed ? seq : (this.snapshot?.changedSeq ?? seq),
+      seq: (this.snapshot?.seq ?? 0) + 1,
       refs,
       control: control.model,
       allowPrune,
@@ -199,11 +192,4 @@ export class Repository {
     await Promise.all([...this.platforms.values()].map((p) => p.close()));
     await this.source?.close();
   }
-}
-
-/** Every branch and tag with its commit, in one string: equal when Git did not change. */
-function refsDigest(refs: RefMap): string {
-  const line = (prefix: string, map: ReadonlyMap<string, string>) =>
-    [...map].map(([name, id]) => `${prefix}${name}=${id}`).sort();
-  return [...line("b:", refs.branches), ...line("t:", refs.tags)].join("\n");
 }

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { shouldListUnmanaged } from "./unmanaged-refresh.js";
+import { unmanagedDue } from "./unmanaged-refresh.js";
 
-describe("shouldListUnmanaged", () => {
-  it.each([
-    ["never listed", { changedSeq: -1, atMs: 0 }, 1, 1_000, true],
-    ["Git changed since", { changedSeq: 1, atMs: 1_000 }, 2, 1_500, true],
-    ["Git as it was, a moment later", { changedSeq: 2, atMs: 1_000 }, 2, 30_000, false],
-    ["Git as it was, a minute later", { changedSeq: 2, atMs: 1_000 }, 2, 61_000, true],
-  ])("%s", (_, last, changedSeq, now, expected) => {
-    expect(shouldListUnmanaged(last, changedSeq, now)).toBe(expected);
+describe("unmanagedDue", () => {
+  it.each<[string, number | undefined, number, boolean]>([
+    ["never listed", undefined, 1_000, true],
+    ["listed a moment ago", 1_000, 30_000, false],
+    ["listed a minute ago", 1_000, 61_000, true],
+  ])("%s", (_, last, now, expected) => {
+    expect(unmanagedDue(last, now)).toBe(expected);
   });
 });
