@@ -46,7 +46,8 @@ export interface ClusterBenchResult {
     cpuMsPerResync: number;
     wallMsPerResync: number;
   };
-  memory: {
+  /** Absent when only the push part ran (KUBEFOX_BENCH=push). */
+  memory?: {
     components: number;
     commits: number;
     refs: number;
@@ -77,7 +78,12 @@ const cli = path.join(root, "controller", "cli.ts");
 
 export async function clusterBench(
   workDir: string,
-  options: { pushes: number; memoryOnly?: boolean; rolloutOnly?: boolean } = { pushes: 20 },
+  options: {
+    pushes: number;
+    memoryOnly?: boolean;
+    rolloutOnly?: boolean;
+    pushOnly?: boolean;
+  } = { pushes: 20 },
 ): Promise<ClusterBenchResult | { rollout: RolloutBenchResult }> {
   const cluster = await startCluster({
     name: `bench-${process.pid}`,
@@ -88,6 +94,10 @@ export async function clusterBench(
   const server = await startGitServer({ root: path.join(workDir, "served") });
   try {
     if (options.rolloutOnly) return { rollout: await rolloutBench(cluster, workDir) };
+    if (options.pushOnly) {
+      const push = await pushBench(cluster, server, workDir, options.pushes);
+      return { push, coldSync: [], memory: undefined };
+    }
     if (options.memoryOnly) {
       return { coldSync: [], memory: await memoryBench(cluster, server, workDir) };
     }
@@ -497,7 +507,7 @@ async function kubectlApply(
 export function formatClusterBench(
   r: ClusterBenchResult | { rollout: RolloutBenchResult },
 ): string {
-  if (!("memory" in r)) return formatRolloutBench(r.rollout);
+  if (!("coldSync" in r)) return formatRolloutBench(r.rollout);
   const ms = (n: number) => `${Math.round(n)} ms`;
   const lines = [];
   if (r.push) {
@@ -529,6 +539,7 @@ export function formatClusterBench(
     );
   }
   if (r.rollout) lines.push(formatRolloutBench(r.rollout));
+  if (!r.memory) return lines.join("\n");
   const b = r.memory.breakdown;
   lines.push(
     "",

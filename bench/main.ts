@@ -13,6 +13,7 @@ import { imageNodeFlags } from "./node-flags.js";
 import { formatStartupBench, startupBench } from "./startup.js";
 import { formatTopologyBench, topologyBench } from "./topology.js";
 import { formatNotifyBench, notifyBench } from "./notify.js";
+import { defaultSizes, formatScaleBench, scaleBench } from "./scale.js";
 
 // Measure with the image's Node flags: run again with them unless this process has them.
 const flags = await imageNodeFlags();
@@ -37,7 +38,17 @@ try {
   };
   // KUBEFOX_BENCH=<part> (one of `parts`) runs one part only.
   const only = process.env.KUBEFOX_BENCH;
-  const parts = ["startup", "git", "cluster", "memory", "rollout", "topology", "notify"];
+  const parts = [
+    "startup",
+    "git",
+    "cluster",
+    "memory",
+    "rollout",
+    "push",
+    "topology",
+    "notify",
+    "scale",
+  ];
   if (only && !parts.includes(only))
     throw new Error(`KUBEFOX_BENCH=${only}: use one of ${parts.join(", ")}`);
   // First, while nothing else the bench starts is running.
@@ -52,11 +63,12 @@ try {
       : undefined;
   if (gitTransportsResult) console.log(formatGitTransportBench(gitTransportsResult));
   const clusterResult =
-    !only || only === "cluster" || only === "memory" || only === "rollout"
+    !only || ["cluster", "memory", "rollout", "push"].includes(only)
       ? await clusterBench(path.join(workDir, "cluster"), {
           pushes: 20,
           memoryOnly: only === "memory",
           rolloutOnly: only === "rollout",
+          pushOnly: only === "push",
         })
       : undefined;
   if (clusterResult) console.log(formatClusterBench(clusterResult));
@@ -66,10 +78,20 @@ try {
   const notifyResult =
     !only || only === "notify" ? await notifyBench(path.join(workDir, "notify"), 6) : undefined;
   if (notifyResult) console.log(formatNotifyBench(notifyResult));
+  // Issue 17: how the cost grows with the work; KUBEFOX_BENCH_SIZES=500,1000 picks sizes.
+  const scaleResult =
+    !only || only === "scale"
+      ? await scaleBench(path.join(workDir, "scale"), {
+          sizes: process.env.KUBEFOX_BENCH_SIZES?.split(",").map(Number) ?? defaultSizes,
+          replicas: Number(process.env.KUBEFOX_BENCH_REPLICAS ?? 1),
+          pushes: 10,
+        })
+      : undefined;
+  if (scaleResult) console.log(formatScaleBench(scaleResult));
   const file = path.resolve("bench-results.json");
   await writeFile(
     file,
-    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, gitTransports: gitTransportsResult, cluster: clusterResult, topology: topologyResult, notify: notifyResult }, null, 2)}\n`,
+    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, gitTransports: gitTransportsResult, cluster: clusterResult, topology: topologyResult, notify: notifyResult, scale: scaleResult }, null, 2)}\n`,
   );
   console.log(`\nwritten to ${file}`);
 } finally {

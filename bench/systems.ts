@@ -2,7 +2,13 @@
 // of ten, each with an image, a port and a variable (a Deployment, a Service
 // and a ConfigMap each), and a platform that deploys `branch/main`.
 
-export function systemFiles(components: number, image: string): Record<string, string> {
+export function systemFiles(
+  components: number,
+  image: string,
+  replicas = 1,
+  /** One component with another image. */
+  change?: { component: number; image: string },
+): Record<string, string> {
   const files: Record<string, string> = {
     "kubefox.yaml":
       "apiVersion: kubefox.io/v1alpha1\nkind: System\nmetadata: {name: bench}\nspec: {title: Bench}\n",
@@ -19,8 +25,8 @@ export function systemFiles(components: number, image: string): Record<string, s
     for (let c = a * 10; c < Math.min(components, (a + 1) * 10); c++) {
       lines.push(
         `    c${c}:`,
-        `      image: ${image}`,
-        "      replicas: 1",
+        `      image: ${c === change?.component ? change.image : image}`,
+        `      replicas: ${replicas}`,
         "      ports: [{name: http, containerPort: 8080}]",
         `      env: {INDEX: "${c}"}`,
       );

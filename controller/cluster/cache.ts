@@ -190,8 +190,10 @@ class Informer {
       return;
     }
     const before = this.objects.get(key);
-    // A write of ours may have put a newer version here already (observe).
+    // A write of ours may have put a newer version here already (observe), or this very
+    // version: then nothing changed that we did not know, and no sync is woken for it.
     if (isOlder(typed, before)) return;
+    if (rv && before?.metadata?.resourceVersion === rv) return;
     const known = before !== undefined;
     this.objects.set(key, typed);
     this.onChange(known ? "update" : "add", typed);

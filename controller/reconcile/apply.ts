@@ -3,7 +3,7 @@
 // An object that exists without our label is a conflict and is left alone; a
 // platform's Namespace made beforehand is used as it is.
 import type { KubernetesObject } from "@kubernetes/client-node";
-import { apiMessage, refOf, type ClusterClient } from "../cluster/client.js";
+import { apiMessage, refKey, refOf, type ClusterClient } from "../cluster/client.js";
 import type { ManagedCache } from "../cluster/cache.js";
 import { verdict, type ApplyReason } from "../cluster/drift.js";
 import { mapBounded } from "../cluster/limit.js";
@@ -21,6 +21,11 @@ export interface ApplyResult {
   errors: (ObjectStatus & { code?: ErrorCode })[];
   /** Everything of the desired set that is ours in the cluster now. */
   inventory: InventoryEntry[];
+  /**
+   * Each inventory object's resourceVersion as this apply judged or wrote it, by refKey:
+   * a later change is someone else's (the render memo's drift check, issue 17).
+   */
+  resourceVersions: Map<string, string>;
 }
 
 export interface ApplyOptions {
@@ -39,10 +44,12 @@ export async function applyAll(
     conflicts: [],
     errors: [],
     inventory: [],
+    resourceVersions: new Map(),
   };
   for (const step of inApplyOrder(objects)) {
     const unseen = await lookUpUnseen(client, cache, step);
-    await mapBounded(step, options.concurrency ?? 8, (obj) =>
+    // As many as the cluster client sends at once: a push of 10 new images is one round trip.
+    await mapBounded(step, options.concurrency ?? 16, (obj) =>
       applyOne(client, cache, obj, result, unseen),
     );
     // Later steps depend on earlier ones (a Deployment on its ConfigMap): stop at the first failed step.
@@ -151,13 +158,17 @@ async function applyOne(
       name: ref.name,
       ...(ref.namespace ? { namespace: ref.namespace } : {}),
     };
+    let judged = live;
     if (v.action === "apply") {
-      cache.observe(await client.apply(keepCommitLabels(obj, live)));
+      judged = await client.apply(keepCommitLabels(obj, live));
+      cache.observe(judged);
       result.written.push({ entry, reason: v.reason });
     } else {
       result.unchanged++;
     }
     result.inventory.push(entry);
+    const version = judged?.metadata?.resourceVersion;
+    if (version) result.resourceVersions.set(refKey(entry), version);
   } catch (err) {
     result.errors.push({
       ...status(apiMessage(err)),

@@ -26,6 +26,13 @@ import {
   type State,
 } from "../status/status.js";
 import { atCommit } from "./systems.js";
+import {
+  deploymentInputKey,
+  planDeployment,
+  untouchedSince,
+  type DeploymentPlan,
+  type MemoEntry,
+} from "./deployment-memo.js";
 
 /** One deployment's reconcile, as its steps fill it in. */
 export interface DeploymentWork {
@@ -38,6 +45,12 @@ export interface DeploymentWork {
   conflicts: ObjectStatus[];
   error?: unknown;
   applied?: ApplyResult;
+  /** What this reconcile does for it (issue 17): absent when nothing was memoised. */
+  plan?: DeploymentPlan;
+  /** Its entry in the platform's render memo, when it has one. */
+  memo?: MemoEntry;
+  /** Its objects were compared with the live ones this reconcile. */
+  compared?: boolean;
 }
 
 /** Resolve the ref, load and validate that commit's system, render it; a failure is recorded, not thrown. */
@@ -48,6 +61,22 @@ export async function renderOne(
 ): Promise<void> {
   try {
     w.commit = await input.resolveRef(w.ref);
+    // Inputs unchanged since the last reconcile: its render is reused (issue 17).
+    const key = inputKey(input, platform, w.ref, w.commit, w.environment);
+    const entry = key === undefined ? undefined : input.memo?.get(w.ref);
+    if (key !== undefined) {
+      const untouched = untouchedSince(
+        entry?.clean,
+        (ref) => input.cache.get(ref)?.metadata?.resourceVersion,
+      );
+      w.plan = planDeployment(entry, key, untouched);
+      if (!w.plan.render && entry) {
+        w.memo = entry;
+        w.objects = entry.objects;
+        w.warnings = entry.warnings;
+        return;
+      }
+    }
     const loaded = await input.systems.get(w.commit);
     if (!loaded.ok) throw new ValidationError(loaded.problems);
     // What the platform refuses in the manifests, at each field: the check validate and render make.
@@ -65,9 +94,31 @@ export async function renderOne(
     if (rendered.refusals.length > 0) throw new PolicyError(rendered.refusals.join("\n"));
     w.objects = rendered.objects;
     w.warnings = rendered.warnings;
+    if (key !== undefined && input.memo) {
+      w.memo = { key, objects: rendered.objects, warnings: rendered.warnings };
+      input.memo.set(w.ref, w.memo);
+    }
   } catch (err) {
     w.error = err;
   }
+}
+
+/** The deployment's input key; undefined without a memo, or when its environment is unusable (render says why). */
+function inputKey(
+  input: PlatformInput,
+  platform: PlatformTarget,
+  ref: string,
+  commit: string,
+  environmentName: string | undefined,
+): string | undefined {
+  if (!input.memo) return undefined;
+  let environment;
+  try {
+    environment = environmentName ? environmentContext(input.control, environmentName) : undefined;
+  } catch {
+    return undefined;
+  }
+  return deploymentInputKey({ platform, ref, commit, ...(environment ? { environment } : {}) });
 }
 
 /** Two deployments that render the same object (a raw manifest in both refs): the first keeps it. */
@@ -94,9 +145,34 @@ export function claimOnce(work: DeploymentWork[]): void {
 
 /** Apply what rendered; objects that are not ours are conflicts, failed writes the error. */
 export async function applyDeployment(input: PlatformInput, w: DeploymentWork): Promise<void> {
+  const clean = w.memo?.clean;
+  // Same inputs, and nothing in the cluster moved since its last clean apply: nothing to compare.
+  if (w.plan?.apply === false && clean && w.conflicts.length === 0) {
+    w.applied = {
+      written: [],
+      unchanged: w.objects!.length,
+      conflicts: [],
+      errors: [],
+      inventory: clean.inventory,
+      resourceVersions: clean.resourceVersions,
+    };
+    return;
+  }
+  w.compared = true;
   w.applied = await applyAll(input.client, input.cache, w.objects!);
   w.conflicts.push(...w.applied.conflicts);
   if (w.applied.errors.length > 0) w.error = applyFailure(w.applied.errors);
+  if (w.memo) rememberApply(w.memo, w.conflicts.length === 0 ? w.applied : undefined);
+}
+
+/** After a clean apply, each object's resourceVersion as the apply found or wrote it. */
+function rememberApply(entry: MemoEntry, applied: ApplyResult | undefined) {
+  if (!applied || applied.errors.length > 0) {
+    delete entry.clean;
+    return;
+  }
+  // Not the cache's version now: an edit that landed after the compare must still be seen.
+  entry.clean = { inventory: applied.inventory, resourceVersions: applied.resourceVersions };
 }
 
 /** What a deployment owns after this sync: what it applied, or, when it failed, what it had. */

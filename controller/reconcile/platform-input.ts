@@ -8,6 +8,7 @@ import type { PlatformDoc } from "../../schemas/platform.js";
 import type { PlatformStatus } from "../status/status.js";
 import type { StoredStatus } from "../status/store.js";
 import type { SystemCache } from "./systems.js";
+import type { RenderMemo } from "./deployment-memo.js";
 
 export interface PlatformInput {
   name: string;
@@ -26,9 +27,14 @@ export interface PlatformInput {
   previous: StoredStatus | undefined;
   /** False after a fetch error or with an unsound control branch: nothing is pruned. */
   allowPrune: boolean;
-  /** Refresh the list of objects we did not create (reads every kind; not on every drift). */
+  /**
+   * Refresh the list of objects we did not create (reads every kind; not on every drift),
+   * whatever happens; it is refreshed anyway when a deployment renders anew.
+   */
   listUnmanaged: boolean;
   /** Last known unmanaged list, kept when not refreshed. */
   unmanaged: PlatformStatus["unmanaged"];
   log: Logger;
+  /** What the deployments rendered and found last time, by their inputs (issue 17); none: render all. */
+  memo?: RenderMemo;
 }

@@ -35,6 +35,10 @@ export interface PlatformResult {
   stored: StoredStatus;
   /** Reconcile again by then (a pending release's deadline). */
   requeueAtMs?: number;
+  /** Deployments rendered, and deployments compared with the live objects (the rest had unchanged inputs). */
+  work: { rendered: number; compared: number };
+  /** The unmanaged inventory was listed anew. */
+  listedUnmanaged: boolean;
 }
 
 interface PlatformRun {
@@ -64,7 +68,9 @@ export async function reconcilePlatform(input: PlatformInput): Promise<PlatformR
 
 /** The recipe, steps 1 to 5. Each records its outcome in `run`. */
 async function steps(input: PlatformInput, platform: PlatformTarget, run: PlatformRun) {
-  // 1. Resolve each ref, load and validate its system, render it.
+  // 1. Resolve each ref, load and validate its system, render it (unless its inputs are
+  //    those of the last reconcile: then its render is reused, see deployment-memo.ts).
+  input.memo?.retain(run.work.map((w) => w.ref));
   await mapBounded(run.work, 4, (w) => renderOne(input, platform, w));
   claimOnce(run.work);
 
@@ -79,7 +85,8 @@ async function steps(input: PlatformInput, platform: PlatformTarget, run: Platfo
     return;
   }
 
-  // 3. Apply every deployment that rendered.
+  // 3. Apply every deployment that rendered (one whose inputs and live objects are as the
+  //    last clean apply left them is not compared again).
   await mapBounded(
     run.work.filter((w) => w.objects),
     4,
@@ -165,15 +172,20 @@ async function settleStatus(
   await watchKinds(input.cache, run.work.flatMap(inventoryAfter));
   const deployments = run.work.map((w) => deploymentStatus(input, w, inventoryAfter(w), now));
   const releases = run.releases ?? (await releasesAsStored(input));
-  const unmanaged = input.listUnmanaged
-    ? await listUnmanaged(input.client, platform.namespace).catch((err: unknown) => {
+  // Listing what we did not create: when asked, or when a deployment's inputs changed. It is
+  // memory-only status, so it runs beside the status write and the events, not before them
+  // (the next push's reconcile waits for this one's tail).
+  const rendered = run.work.filter((w) => w.plan?.render !== false && w.commit !== undefined);
+  const listedUnmanaged = input.listUnmanaged || rendered.length > 0;
+  const listing = listedUnmanaged
+    ? listUnmanaged(input.client, platform.namespace).catch((err: unknown) => {
         log.warn("listing unmanaged objects failed", {
           platform: input.name,
           error: describeError(err),
         });
         return input.unmanaged;
       })
-    : input.unmanaged;
+    : Promise.resolve(input.unmanaged);
   const status: PlatformStatus = {
     name: input.name,
     system: input.system,
@@ -181,7 +193,7 @@ async function settleStatus(
     cluster: doc.spec.cluster?.context ?? "",
     deployments,
     releases: releases.statuses,
-    unmanaged,
+    unmanaged: input.unmanaged,
     lastSyncTime: now,
   };
   const stored = {
@@ -194,13 +206,21 @@ async function settleStatus(
     platform: input.name,
     namespace: platform.namespace,
   };
-  await writeStatus(target, stored).catch((err: unknown) =>
-    log.warn("writing status failed", { platform: input.name, error: describeError(err) }),
-  );
-  await recordEvents(input, platform, run);
+  [status.unmanaged] = await Promise.all([
+    listing,
+    writeStatus(target, stored).catch((err: unknown) =>
+      log.warn("writing status failed", { platform: input.name, error: describeError(err) }),
+    ),
+    recordEvents(input, platform, run),
+  ]);
   return {
     status,
     stored,
+    listedUnmanaged,
+    work: {
+      rendered: rendered.length,
+      compared: run.work.filter((w) => w.compared).length,
+    },
     ...(releases.requeueAtMs ? { requeueAtMs: releases.requeueAtMs } : {}),
   };
 }

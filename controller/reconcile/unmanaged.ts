@@ -5,7 +5,7 @@
 // the controller may not read any Secret (see deploy/clusterrole.yaml).
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { ClusterClient } from "../cluster/client.js";
-import { isManaged, labels } from "../cluster/labels.js";
+import { isManaged, labels, managedByValue } from "../cluster/labels.js";
 import type { UnmanagedObject } from "../status/status.js";
 
 const kinds: [string, string][] = [
@@ -35,9 +35,14 @@ export async function listUnmanaged(
   namespace: string,
 ): Promise<UnmanagedObject[]> {
   const found: UnmanagedObject[] = [];
-  for (const [apiVersion, kind] of kinds) {
-    const { items } = await client.list(apiVersion, kind, { namespace });
-    for (const obj of items) {
+  // Our own objects are left out by the API server (a namespace of 50 components would
+  // otherwise send 150 objects, managedFields and all, to be dropped here: issue 17).
+  const labelSelector = `${labels.managedBy}!=${managedByValue}`;
+  const lists = await Promise.all(
+    kinds.map(([apiVersion, kind]) => client.list(apiVersion, kind, { namespace, labelSelector })),
+  );
+  for (const [i, [apiVersion, kind]] of kinds.entries()) {
+    for (const obj of lists[i]!.items) {
       if (isManaged(obj) || builtIn(obj)) continue;
       const managers = [
         ...new Set([

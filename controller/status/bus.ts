@@ -20,6 +20,10 @@ export interface PlatformEvent {
   /** API writes this reconcile sent. */
   writes: number;
   ms: number;
+  /** Deployments rendered; the others' inputs were unchanged (issue 17). */
+  rendered?: number;
+  /** Deployments whose objects were compared with the live ones. */
+  compared?: number;
 }
 
 export interface BusEvents {

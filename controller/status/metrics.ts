@@ -67,6 +67,19 @@ export class Metrics {
       labelNames: ["platform"] as const,
       registers,
     });
+    // Incremental work (issue 17): a push that changes one ref renders one deployment.
+    const renders = new Counter({
+      name: "kubefox_gitops_render_total",
+      help: "Deployments rendered, by platform (a reconcile reuses the render of a deployment whose inputs did not change).",
+      labelNames: ["platform"] as const,
+      registers,
+    });
+    const compares = new Counter({
+      name: "kubefox_gitops_compare_total",
+      help: "Deployments whose objects were compared with the live ones, by platform (skipped when inputs and live objects are as the last clean apply left them).",
+      labelNames: ["platform"] as const,
+      registers,
+    });
     this.webhooks = new Counter({
       name: "kubefox_gitops_webhook_requests_total",
       help: "Webhook requests by provider and result (accepted, unmatched, ping, ignored, unauthorized, too_large, bad_request).",
@@ -94,6 +107,8 @@ export class Metrics {
     const platform = (e: PlatformEvent) => {
       reconcileDuration.observe({ platform: e.platform.name }, e.ms / 1000);
       writes.inc({ platform: e.platform.name }, e.writes);
+      renders.inc({ platform: e.platform.name }, e.rendered ?? 0);
+      compares.inc({ platform: e.platform.name }, e.compared ?? 0);
       this.platforms.set(`${e.repo} ${e.platform.name}`, e.platform);
       this.countStates();
     };

@@ -18,9 +18,11 @@ import type { InventoryEntry, PlatformStatus } from "../status/status.js";
 import { loadStatus, type StoredStatus } from "../status/store.js";
 import { listUnmanaged } from "../reconcile/unmanaged.js";
 import type { SystemCache } from "../reconcile/systems.js";
+import { RenderMemo } from "../reconcile/deployment-memo.js";
 import { resolveRef } from "../source/refs.js";
 import type { GitSource, RefMap } from "../source/types.js";
 import { SyncQueue } from "./queue.js";
+import { unmanagedDue } from "./unmanaged-refresh.js";
 
 /** What a repository sync read from Git, handed to its platforms. */
 export interface Snapshot {
@@ -51,10 +53,14 @@ export class PlatformRunner {
   private stored: StoredStatus | undefined;
   private loaded = false;
   private unmanagedSeq = -1;
+  /** When this platform's reconcile last listed the objects we did not create. */
+  private unmanagedListedAt: number | undefined;
   private requeueTimer: NodeJS.Timeout | undefined;
   private requeueAtMs = Infinity;
   /** Syncs in a row that found the cluster unavailable: the next retry waits longer. */
   private unavailableRuns = 0;
+  /** What each deployment rendered and found last time (issue 17); forgotten when not leading. */
+  private readonly memo = new RenderMemo();
 
   constructor(
     readonly name: string,
@@ -103,12 +109,15 @@ export class PlatformRunner {
         cache: cluster.cache,
         previous: this.stored,
         allowPrune: snapshot.allowPrune,
-        // Listing every kind of a namespace is for new Git state, not for every drift.
-        listUnmanaged: snapshot.seq !== this.unmanagedSeq,
+        // Listing every kind of a namespace is for new inputs (the reconcile sees those) or
+        // once a minute, not for every drift or every fetch.
+        listUnmanaged: unmanagedDue(this.unmanagedListedAt, started),
         unmanaged: this.status?.unmanaged ?? [],
         log: this.deps.log,
+        memo: this.memo,
       });
       this.unmanagedSeq = snapshot.seq;
+      if (result.listedUnmanaged) this.unmanagedListedAt = started;
       this.stored = result.stored;
       this.status = result.status;
       if (result.requeueAtMs) this.requeueAt(result.requeueAtMs, "release deadline");
@@ -118,6 +127,7 @@ export class PlatformRunner {
         platform: result.status,
         writes: cluster.client.writes - writesBefore,
         ms: Date.now() - started,
+        ...result.work,
       });
     } catch (err) {
       const message = describeError(err);
@@ -154,6 +164,7 @@ export class PlatformRunner {
     const namespace = doc.spec.namespace;
     this.loaded = false;
     this.stored = undefined;
+    this.memo.clear();
     const stored = await loadStatus(cluster.client, cluster.cache, namespace);
     await watchKinds(
       cluster.cache,
