@@ -32,6 +32,13 @@ export interface Settings {
   readonly logFormat: LogFormat;
   /** Leader election (issue 7); undefined when off, the default for a local run. */
   readonly leaderElection: LeaderElectionSettings | undefined;
+  /**
+   * Shards the platforms are spread over (issue 17). 1: one leader writes
+   * everything (leader election as above); more: every replica owns a share
+   * of the shards through Leases (controller/cluster/shards.ts), which turns
+   * the Lease machinery on with the leader election flags' namespace and times.
+   */
+  readonly shards: number;
 }
 
 /**
@@ -190,6 +197,12 @@ export const runCommand = {
       value: "DURATION",
       default: leaderElectionDefaults.retryPeriod,
       help: "How often the Lease is renewed or tried.",
+    },
+    shards: {
+      type: "string",
+      value: "N",
+      default: "1",
+      help: "Spread the platforms over N shards, each held by one live replica through a Lease (1: one leader writes all).",
     },
   },
 } as const satisfies CommandSpec;
@@ -399,11 +412,19 @@ export function settingsFrom(
     logLevel: values["log-level"] as LogLevel,
     logFormat: values["log-format"] as LogFormat,
     leaderElection: leaderElection(values),
+    shards: shardCount(values.shards),
   });
 }
 
+function shardCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 256)
+    throw new SettingsError(`--shards ${value}: a whole number from 1 to 256`);
+  return n;
+}
+
 function leaderElection(values: FlagValues<typeof runCommand>): LeaderElectionSettings | undefined {
-  if (!values["leader-elect"]) return undefined;
+  if (!values["leader-elect"] && shardCount(values.shards) === 1) return undefined;
   const leaseDurationMs = parseDuration(
     "leader-election-lease-duration",
     values["leader-election-lease-duration"],

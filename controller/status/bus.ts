@@ -21,10 +21,19 @@ export interface PlatformEvent {
   ms: number;
 }
 
+/** What this replica writes now (sharding, issue 17). */
+export interface OwnershipEvent {
+  shards: number;
+  platforms: number;
+}
+
 export interface BusEvents {
   sync: [SyncEvent];
   fetch: [FetchEvent];
   platform: [PlatformEvent];
+  /** A platform another replica owns, whose stored status changed (issue 17): its owner's view. */
+  observed: [PlatformEvent];
+  ownership: [OwnershipEvent];
 }
 
 export class Bus extends EventEmitter<BusEvents> {}
