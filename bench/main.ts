@@ -10,6 +10,7 @@ import { clusterBench, formatClusterBench } from "./cluster.js";
 import { formatGitBench, gitBench } from "./git.js";
 import { imageNodeFlags } from "./node-flags.js";
 import { formatStartupBench, startupBench } from "./startup.js";
+import { formatShardBench, shardBench } from "./shard.js";
 
 // Measure with the image's Node flags: run again with them unless this process has them.
 const flags = await imageNodeFlags();
@@ -34,7 +35,7 @@ try {
   };
   // KUBEFOX_BENCH=startup, =git, =cluster, =memory or =rollout runs one part only.
   const only = process.env.KUBEFOX_BENCH;
-  const parts = ["startup", "git", "cluster", "memory", "rollout"];
+  const parts = ["startup", "git", "cluster", "memory", "rollout", "shard"];
   if (only && !parts.includes(only))
     throw new Error(`KUBEFOX_BENCH=${only}: use one of ${parts.join(", ")}`);
   // First, while nothing else the bench starts is running.
@@ -51,10 +52,14 @@ try {
         })
       : undefined;
   if (clusterResult) console.log(formatClusterBench(clusterResult));
+  // Sharding (issue 17): replicas as processes, on a control plane of its own.
+  const shardResult =
+    !only || only === "shard" ? await shardBench(path.join(workDir, "shard")) : undefined;
+  if (shardResult) console.log(formatShardBench(shardResult));
   const file = path.resolve("bench-results.json");
   await writeFile(
     file,
-    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, cluster: clusterResult }, null, 2)}\n`,
+    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, cluster: clusterResult, shard: shardResult }, null, 2)}\n`,
   );
   console.log(`\nwritten to ${file}`);
 } finally {

@@ -142,7 +142,11 @@ export class ShardKeeper {
       const items = await client.listLeases(namespace, `${groupLabel}=${group}`);
       if (this.stopped || this.stale(sentAtMs)) return;
       this.observe(items);
-      await this.renewMember(sentAtMs);
+      // A failure here (the Lease deleted as departed while this replica was frozen) is
+      // mended next round; the shards are renewed all the same.
+      await this.renewMember(sentAtMs).catch((err: unknown) =>
+        log.warn("sharding: renewing the member Lease failed", { error: describeError(err) }),
+      );
       const shards = Array.from({ length: this.options.shardCount }, (_, i) =>
         this.seen.get(this.shardName(i)),
       );
@@ -161,7 +165,15 @@ export class ShardKeeper {
       await Promise.all(
         [...plan.claim, ...plan.renew]
           .filter((i) => !this.releasing.has(i))
-          .map((i) => this.hold(i, sentAtMs)),
+          // One shard's failure leaves the others' renewals alone; its guard runs out by itself.
+          .map((i) =>
+            this.hold(i, sentAtMs).catch((err: unknown) =>
+              log.warn("sharding: claiming or renewing a shard failed", {
+                shard: i,
+                error: describeError(err),
+              }),
+            ),
+          ),
       );
       for (const i of plan.release) if (!this.releasing.has(i)) void this.release(i);
       await this.forgetDeparted(members);
