@@ -55,6 +55,8 @@ export class ShardKeeper {
   private readonly releasing = new Set<number>();
   private readonly seen = new Map<string, Seen>();
   private owned: ReadonlySet<number> = new Set<number>();
+  /** A shard's guard opened again after it had lapsed (a late renewal): its platforms' refused writes are retried. */
+  private regained = false;
   private stopped = false;
   private running: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -242,8 +244,12 @@ export class ShardKeeper {
         )
       : await client.createLease(namespace, name, record, this.labels("shard"));
     if (!ok) return; // someone wrote it in between: the next round reads it again
-    if (!this.renewedAtMs.has(shard) || !this.mayWriteShard(shard))
+    if (!this.mayWriteShard(shard)) {
+      // New, or renewed after the guard had lapsed (a renewal late under load): writes of its
+      // platforms may have been refused meanwhile, so they are asked to reconcile again.
+      this.regained = true;
       this.options.log.info("sharding: holding shard", { shard, lease: name });
+    }
     this.renewedAtMs.set(shard, sentAtMs);
   }
 
@@ -316,7 +322,8 @@ export class ShardKeeper {
   private notify(): void {
     const now = this.shards;
     const same = now.size === this.owned.size && [...now].every((s) => this.owned.has(s));
-    if (same) return;
+    if (same && !this.regained) return;
+    this.regained = false;
     const lost = [...this.owned].filter((s) => !now.has(s));
     if (lost.length > 0)
       this.options.log.warn(

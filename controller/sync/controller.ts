@@ -157,7 +157,8 @@ export class Controller {
       log: this.log,
       drain: (shard) => this.drainShard(shard),
       onChange: (now) => {
-        const gained = [...now].some((s) => !owned.has(s));
+        // A shard held again after its guard lapsed counts as gained: its platforms read Git anew.
+        const gained = [...now].some((s) => !owned.has(s)) || now.size === owned.size;
         owned = now;
         this.bus.emit("ownership", { shards: now.size, platforms: this.ownedPlatforms() });
         const reason = gained ? "shards gained" : "shards lost";
