@@ -234,6 +234,10 @@ export class ShardKeeper {
       Date.now(),
     );
     if (this.stale(sentAtMs)) return;
+    // The guard counts from when this write is sent: the API server takes it no earlier, and
+    // others count the lease duration from when they see it. A write built on a Lease read
+    // before a freeze carries that read's resourceVersion, and fails if anyone wrote since.
+    const writtenAtMs = this.clock();
     const ok = known
       ? await client.updateLease(
           namespace,
@@ -250,7 +254,7 @@ export class ShardKeeper {
       this.regained = true;
       this.options.log.info("sharding: holding shard", { shard, lease: name });
     }
-    this.renewedAtMs.set(shard, sentAtMs);
+    this.renewedAtMs.set(shard, writtenAtMs);
   }
 
   /** Stops writing the shard at once, waits for its platforms' writes in flight, then lets go. */
