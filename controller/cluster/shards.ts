@@ -58,6 +58,7 @@ export class ShardKeeper {
   /** A shard's guard opened again after it had lapsed (a late renewal): its platforms' refused writes are retried. */
   private regained = false;
   private stopped = false;
+  private rounds = 0;
   private running: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly clock: () => number;
@@ -164,6 +165,9 @@ export class ShardKeeper {
       });
       this.logChanges(plan);
       this.lastPlan = plan;
+      // The first round only says this replica is here: replicas started together then see
+      // each other before claiming, and split the shards instead of the first taking all.
+      if (this.rounds++ === 0) return;
       await Promise.all(
         [...plan.claim, ...plan.renew]
           .filter((i) => !this.releasing.has(i))
