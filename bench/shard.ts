@@ -138,9 +138,15 @@ async function failoverRuns(cluster: Cluster, run: ColdRun, runs: number): Promi
   const samples: number[] = [];
   let live = [...run.replicas];
   for (let i = 0; i < runs; i++) {
-    const holders = await shardHolders(cluster, run.leaseNs);
-    const owner = live.find((r) => r.identity === holders[shardOf("p0", shards)]);
-    if (!owner) throw new Error("bench: nobody holds p0's shard");
+    // A shard may be changing hands still (replicas that started together settle): wait for a holder.
+    let holders: string[] = [];
+    let owner: Replica | undefined;
+    for (let tries = 0; !owner; tries++) {
+      if (tries > 300) throw new Error("bench: nobody holds p0's shard");
+      if (tries > 0) await new Promise((r) => setTimeout(r, 200));
+      holders = await shardHolders(cluster, run.leaseNs);
+      owner = live.find((r) => r.identity === holders[shardOf("p0", shards)]);
+    }
     const owned = run.names.filter((n) => holders[shardOf(n.platform, shards)] === owner.identity);
     const image = `bench:failover-${i}`;
     await run.work.write(systemFiles(run.components, image));
