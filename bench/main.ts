@@ -14,6 +14,7 @@ import { formatStartupBench, startupBench } from "./startup.js";
 import { formatTopologyBench, topologyBench } from "./topology.js";
 import { formatNotifyBench, notifyBench } from "./notify.js";
 import { defaultSizes, formatScaleBench, scaleBench } from "./scale.js";
+import { formatShardBench, shardBench } from "./shard.js";
 
 // Measure with the image's Node flags: run again with them unless this process has them.
 const flags = await imageNodeFlags();
@@ -48,6 +49,7 @@ try {
     "topology",
     "notify",
     "scale",
+    "shard",
   ];
   if (only && !parts.includes(only))
     throw new Error(`KUBEFOX_BENCH=${only}: use one of ${parts.join(", ")}`);
@@ -88,10 +90,14 @@ try {
         })
       : undefined;
   if (scaleResult) console.log(formatScaleBench(scaleResult));
+  // Sharding (issue 17): replicas as processes, on a control plane of its own.
+  const shardResult =
+    !only || only === "shard" ? await shardBench(path.join(workDir, "shard")) : undefined;
+  if (shardResult) console.log(formatShardBench(shardResult));
   const file = path.resolve("bench-results.json");
   await writeFile(
     file,
-    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, gitTransports: gitTransportsResult, cluster: clusterResult, topology: topologyResult, notify: notifyResult, scale: scaleResult }, null, 2)}\n`,
+    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, gitTransports: gitTransportsResult, cluster: clusterResult, topology: topologyResult, notify: notifyResult, scale: scaleResult, shard: shardResult }, null, 2)}\n`,
   );
   console.log(`\nwritten to ${file}`);
 } finally {

@@ -120,9 +120,9 @@ describe("help", () => {
         expect(commandHelp(command).replace(/\s+/g, " ")).toContain(flag.help);
       }
     }
-    // Every flag of run, not 7 of them (issue 15): the three --ssh-* of issue 16 and the four
-    // of commit statuses and alerts (issue 14) among them.
-    expect(Object.keys(runCommand.flags)).toHaveLength(24);
+    // Every flag of run, not 7 of them (issue 15): the three --ssh-* of issue 16, the four of
+    // commit statuses and alerts (issue 14) and --shards (issue 17) among them.
+    expect(Object.keys(runCommand.flags)).toHaveLength(25);
   });
 
   it("keeps help lines within 100 columns", () => {

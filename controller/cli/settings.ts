@@ -46,6 +46,13 @@ export interface Settings {
   readonly leaderElection: LeaderElectionSettings | undefined;
   /** Commit statuses and alerts (issue 14). */
   readonly notify: NotifySettings;
+  /**
+   * Shards the platforms are spread over (issue 17). 1: one leader writes
+   * everything (leader election as above); more: every replica owns a share
+   * of the shards through Leases (controller/cluster/shards.ts), which turns
+   * the Lease machinery on with the leader election flags' namespace and times.
+   */
+  readonly shards: number;
 }
 
 /**
@@ -255,6 +262,12 @@ export const runCommand = {
       envNote: `and ${receiverEnvPrefix}<NAME> (URL), ${receiverEnvPrefix}<NAME>_SECRET`,
       defaultText: "none",
       help: "Receivers' URLs, one file per receiver name: the URL on its first line, a generic receiver's signing secret on its second.",
+    },
+    shards: {
+      type: "string",
+      value: "N",
+      default: "1",
+      help: "Spread the platforms over N shards, each held by one live replica through a Lease (1: one leader writes all).",
     },
   },
 } as const satisfies CommandSpec;
@@ -481,6 +494,7 @@ export function settingsFrom(
     logFormat: values["log-format"] as LogFormat,
     leaderElection: leaderElection(values),
     notify: notifySettings(values, env),
+    shards: shardCount(values.shards),
   });
 }
 
@@ -527,8 +541,15 @@ function notifySettings(
   });
 }
 
+function shardCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 256)
+    throw new SettingsError(`--shards ${value}: a whole number from 1 to 256`);
+  return n;
+}
+
 function leaderElection(values: FlagValues<typeof runCommand>): LeaderElectionSettings | undefined {
-  if (!values["leader-elect"]) return undefined;
+  if (!values["leader-elect"] && shardCount(values.shards) === 1) return undefined;
   const leaseDurationMs = parseDuration(
     "leader-election-lease-duration",
     values["leader-election-lease-duration"],

@@ -167,4 +167,21 @@ describe("ClusterClient's write guard", () => {
     expect(client.writes).toBe(0);
     client.close();
   });
+
+  it("guards a view with its own guard and its parent's, and counts its writes in both (issue 17)", async () => {
+    const { calls, url } = await refusingServer(403);
+    let parentMay = true;
+    let shardHeld = false;
+    const parent = new ClusterClient(plainConnection(url), { log, mayWrite: () => parentMay });
+    const view = parent.guarded(() => shardHeld);
+    await expect(view.apply(configMap)).rejects.toBeInstanceOf(NotLeaderError);
+    expect(calls).toEqual([]);
+    shardHeld = true;
+    await expect(view.apply(configMap)).rejects.toBeInstanceOf(KubeApiError);
+    expect([view.writes, parent.writes]).toEqual([1, 1]);
+    parentMay = false;
+    await expect(view.delete(configMapRef)).rejects.toBeInstanceOf(NotLeaderError);
+    expect(calls).toEqual(["PATCH /api/v1/namespaces/y/configmaps/x"]);
+    parent.close();
+  });
 });

@@ -65,6 +65,19 @@ export interface LeaseSpec {
   leaseTransitions?: number;
 }
 
+interface LeaseObject {
+  metadata?: { name?: string; resourceVersion?: string; annotations?: Record<string, string> };
+  spec?: LeaseSpec;
+}
+
+/** A Lease as listed. */
+export interface LeaseItem {
+  name: string;
+  resourceVersion: string;
+  annotations: Record<string, string>;
+  spec: LeaseSpec;
+}
+
 /** Per-call bound of a Lease call: one still pending after this is worth nothing to the election. */
 const leaseTimeoutMs = 5000;
 
@@ -74,14 +87,33 @@ export class ClusterClient {
   private readonly http: KubeHttp;
   private readonly run: <T>(task: () => Promise<T>) => Promise<T>;
   /** Discovery, per group-version: kind → resource (a promise, so concurrent callers share one request). */
-  private readonly discovered = new Map<string, Promise<Map<string, ResourceInfo> | undefined>>();
+  private readonly discovered: Map<string, Promise<Map<string, ResourceInfo> | undefined>>;
+  /** Whether the API server is known to be down: shared with every guarded view. */
+  private readonly health: { downSince: number | undefined };
+  /** The client a guarded view was made from: its guard applies too, and it counts the view's writes. */
+  private readonly parent: ClusterClient | undefined;
 
   constructor(
     readonly connection: Connection,
     private readonly options: ClusterClientOptions,
+    parent?: ClusterClient,
   ) {
-    this.http = new KubeHttp(connection, { timeoutMs: options.timeoutMs ?? 30_000 });
-    this.run = limiter(options.concurrency ?? 16);
+    this.parent = parent;
+    this.http =
+      parent?.http ?? new KubeHttp(connection, { timeoutMs: options.timeoutMs ?? 30_000 });
+    this.run = parent?.run ?? limiter(options.concurrency ?? 16);
+    this.discovered = parent?.discovered ?? new Map();
+    this.health = parent?.health ?? { downSince: undefined };
+  }
+
+  /**
+   * The same client (connections, bound on parallel calls, discovery, health)
+   * whose writes also need `mayWrite`: with sharding (issue 17) each platform
+   * writes through a view guarded by "this replica holds the platform's shard".
+   * Its writes are counted in both.
+   */
+  guarded(mayWrite: () => boolean): ClusterClient {
+    return new ClusterClient(this.connection, { ...this.options, mayWrite }, this);
   }
 
   /** The API server's URL, for messages. */
@@ -91,14 +123,14 @@ export class ClusterClient {
 
   /** May this process write through this client now? (Always, without a guard.) */
   mayWrite(): boolean {
-    return this.options.mayWrite?.() ?? true;
+    return (this.parent?.mayWrite() ?? true) && (this.options.mayWrite?.() ?? true);
   }
 
   /** Server-side apply, forcing ownership of the fields we set. */
   async apply<T extends KubernetesObject>(obj: T): Promise<T> {
     const what = `apply ${describe(obj)}`;
     this.guard(what);
-    this.writes++;
+    this.counted();
     // Paths are resolved before taking a slot: discovery takes one of its own.
     const path = await this.objectPath(refOf(obj));
     return this.write(what, () =>
@@ -131,7 +163,7 @@ export class ClusterClient {
   async createIfMissing(obj: KubernetesObject): Promise<boolean> {
     const what = `create ${describe(obj)}`;
     this.guard(what);
-    this.writes++;
+    this.counted();
     try {
       const path = await this.collectionPathOf(refOf(obj));
       await this.write(what, () =>
@@ -183,7 +215,7 @@ export class ClusterClient {
   async delete(ref: ObjectRef): Promise<boolean> {
     const what = `delete ${describe(ref)}`;
     this.guard(what);
-    this.writes++;
+    this.counted();
     try {
       const path = await this.objectPath(ref);
       await this.write(what, () =>
@@ -257,9 +289,56 @@ export class ClusterClient {
     }
   }
 
-  /** Creates the Lease; false when someone else created it first. */
-  createLease(namespace: string, name: string, spec: LeaseSpec): Promise<boolean> {
-    return this.leaseWrite("POST", leasePath(namespace), leaseBody(namespace, name, spec));
+  /** Creates the Lease (with `labels`, to be listed by them); false when someone else created it first. */
+  createLease(
+    namespace: string,
+    name: string,
+    spec: LeaseSpec,
+    labels?: Record<string, string>,
+  ): Promise<boolean> {
+    return this.leaseWrite(
+      "POST",
+      leasePath(namespace),
+      leaseBody(namespace, name, spec, undefined, labels),
+    );
+  }
+
+  /** The Leases of `namespace` with the labels of `labelSelector` (shards and members, issue 17). */
+  async listLeases(namespace: string, labelSelector: string): Promise<LeaseItem[]> {
+    const list = await this.http.request<{ items?: LeaseObject[] }>("GET", leasePath(namespace), {
+      query: { labelSelector },
+      timeoutMs: leaseTimeoutMs,
+    });
+    return (list.items ?? []).map((l) => ({
+      name: l.metadata?.name ?? "",
+      resourceVersion: l.metadata?.resourceVersion ?? "",
+      annotations: l.metadata?.annotations ?? {},
+      spec: l.spec ?? {},
+    }));
+  }
+
+  /** Deletes the Lease (a member Lease of a replica that stops); false when it was gone. */
+  async deleteLease(namespace: string, name: string): Promise<boolean> {
+    try {
+      await this.http.request("DELETE", leasePath(namespace, name), { timeoutMs: leaseTimeoutMs });
+      return true;
+    } catch (err) {
+      if (err instanceof KubeApiError && err.statusCode === 404) return false;
+      throw err;
+    }
+  }
+
+  /** Merges annotations into the Lease (no resourceVersion: writers never conflict). */
+  async annotateLease(
+    namespace: string,
+    name: string,
+    annotations: Record<string, string>,
+  ): Promise<void> {
+    await this.http.request("PATCH", leasePath(namespace, name), {
+      body: { metadata: { annotations } },
+      contentType: "application/merge-patch+json",
+      timeoutMs: leaseTimeoutMs,
+    });
   }
 
   /** Replaces the Lease's spec; false when it changed since `resourceVersion` (optimistic concurrency). */
@@ -268,11 +347,12 @@ export class ClusterClient {
     name: string,
     spec: LeaseSpec,
     resourceVersion: string,
+    labels?: Record<string, string>,
   ): Promise<boolean> {
     return this.leaseWrite(
       "PUT",
       leasePath(namespace, name),
-      leaseBody(namespace, name, spec, resourceVersion),
+      leaseBody(namespace, name, spec, resourceVersion, labels),
     );
   }
 
@@ -289,6 +369,11 @@ export class ClusterClient {
       if (err instanceof KubeApiError && err.statusCode === 409) return false;
       throw err;
     }
+  }
+
+  private counted(): void {
+    this.writes++;
+    if (this.parent) this.parent.writes++;
   }
 
   /** Refuses a write while this process may not write (see ClusterClientOptions.mayWrite). */
@@ -344,10 +429,8 @@ export class ClusterClient {
    * not six seconds of backoff each, and every call is a probe of recovery.
    */
   get unavailable(): boolean {
-    return this.downSince !== undefined;
+    return this.health.downSince !== undefined;
   }
-
-  private downSince: number | undefined;
 
   private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return this.run(() =>
@@ -373,8 +456,8 @@ export class ClusterClient {
             if (err instanceof KubeApiError) this.answered();
             throw err;
           }
-          if (this.downSince === undefined) {
-            this.downSince = Date.now();
+          if (this.health.downSince === undefined) {
+            this.health.downSince = Date.now();
             this.options.log.warn("cluster unavailable: calls fail at once until one is answered", {
               server: this.server,
               error: describeError(err),
@@ -389,12 +472,13 @@ export class ClusterClient {
   }
 
   private answered(): void {
-    if (this.downSince === undefined) return;
+    const since = this.health.downSince;
+    if (since === undefined) return;
     this.options.log.info("cluster answers again", {
       server: this.server,
-      downMs: Date.now() - this.downSince,
+      downMs: Date.now() - since,
     });
-    this.downSince = undefined;
+    this.health.downSince = undefined;
   }
 }
 
@@ -409,11 +493,22 @@ function leasePath(namespace: string, name?: string): string {
   return name === undefined ? collection : `${collection}/${encodeURIComponent(name)}`;
 }
 
-function leaseBody(namespace: string, name: string, spec: LeaseSpec, resourceVersion?: string) {
+function leaseBody(
+  namespace: string,
+  name: string,
+  spec: LeaseSpec,
+  resourceVersion?: string,
+  labels?: Record<string, string>,
+) {
   return {
     apiVersion: "coordination.k8s.io/v1",
     kind: "Lease",
-    metadata: { name, namespace, ...(resourceVersion ? { resourceVersion } : {}) },
+    metadata: {
+      name,
+      namespace,
+      ...(resourceVersion ? { resourceVersion } : {}),
+      ...(labels ? { labels } : {}),
+    },
     spec,
   };
 }

@@ -26,6 +26,12 @@ export interface PlatformEvent {
   compared?: number;
 }
 
+/** What this replica writes now (sharding, issue 17). */
+export interface OwnershipEvent {
+  shards: number;
+  platforms: number;
+}
+
 export interface BusEvents {
   sync: [SyncEvent];
   fetch: [FetchEvent];
@@ -34,6 +40,9 @@ export interface BusEvents {
   alert: [AlertEventData];
   /** A commit status or alert delivery was tried (issue 14), for metrics. */
   delivery: [DeliveryEvent];
+  /** A platform another replica owns, whose stored status changed (issue 17): its owner's view. */
+  observed: [PlatformEvent];
+  ownership: [OwnershipEvent];
 }
 
 export interface DeliveryEvent {

@@ -58,10 +58,13 @@ export class EventStream {
     controller.bus.on("sync", onSync);
     controller.bus.on("platform", onPlatform);
     controller.bus.on("alert", onAlert);
+    // A platform another replica owns (issue 17): its owner's new status, as a platform event here.
+    controller.bus.on("observed", onPlatform);
     this.detach = () => {
       controller.bus.off("sync", onSync);
       controller.bus.off("platform", onPlatform);
       controller.bus.off("alert", onAlert);
+      controller.bus.off("observed", onPlatform);
     };
   }
 

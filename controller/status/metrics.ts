@@ -2,7 +2,14 @@
 // in the sync path knows about them, plus the webhook counter the HTTP server
 // feeds. One registry per controller: tests can run several in one process.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { Bus, DeliveryEvent, FetchEvent, PlatformEvent, SyncEvent } from "./bus.js";
+import type {
+  Bus,
+  DeliveryEvent,
+  FetchEvent,
+  OwnershipEvent,
+  PlatformEvent,
+  SyncEvent,
+} from "./bus.js";
 import { states } from "../../schemas/status/state.js";
 import type { PlatformStatus } from "./status.js";
 import { packageVersion } from "../cli/version.js";
@@ -99,6 +106,22 @@ export class Metrics {
       registers,
     });
 
+    // Sharding (issue 17): what this replica writes now.
+    const ownedShards = new Gauge({
+      name: "kubefox_gitops_owned_shards",
+      help: "Shards whose Lease this replica holds now (with --shards above 1).",
+      registers,
+    });
+    const ownedPlatforms = new Gauge({
+      name: "kubefox_gitops_owned_platforms",
+      help: "Platforms this replica reconciles and writes now (with --shards above 1).",
+      registers,
+    });
+    const ownership = (e: OwnershipEvent) => {
+      ownedShards.set(e.shards);
+      ownedPlatforms.set(e.platforms);
+    };
+
     const sync = (e: SyncEvent) => {
       syncs.inc({ result: e.result, fetch: String(e.fetch) });
       syncDuration.observe({ result: e.result }, e.ms / 1000);
@@ -125,7 +148,9 @@ export class Metrics {
     bus.on("fetch", fetch);
     bus.on("platform", platform);
     bus.on("delivery", delivery);
+    bus.on("ownership", ownership);
     this.detach = () => {
+      bus.off("ownership", ownership);
       bus.off("sync", sync);
       bus.off("fetch", fetch);
       bus.off("platform", platform);

@@ -12,6 +12,9 @@ import { ClusterPool, type Cluster } from "../cluster/pool.js";
 import { labels } from "../cluster/labels.js";
 import { describeError, errorCode } from "../errors.js";
 import { kubernetesLeaseStore, LeaderElector } from "../cluster/leader.js";
+import { ShardKeeper } from "../cluster/shards.js";
+import { shardOf } from "../cluster/shard-plan.js";
+import { SyncSignal } from "../cluster/sync-signal.js";
 import type { Logger } from "../log.js";
 import { Repository } from "./repository.js";
 import type { Settings } from "../cli/settings.js";
@@ -26,6 +29,10 @@ export class Controller {
   readonly bus = new Bus();
   /** Undefined when leader election is off: then this process always leads. */
   leader: LeaderElector | undefined;
+  /** With --shards above 1 (issue 17): the shards this replica holds, and the guard of each platform. */
+  shards: ShardKeeper | undefined;
+  /** With --shards above 1: how a webhook on this replica reaches the others. */
+  private signal: SyncSignal | undefined;
   private poll: ScheduledTask | undefined;
   private readonly driftTimers = new Map<string, NodeJS.Timeout>();
 
@@ -38,8 +45,11 @@ export class Controller {
       log,
       mayWrite: () => this.leading,
     });
+    // With sharding, each platform writes only while this replica holds its shard.
+    const owner =
+      settings.shards > 1 ? { owns: (platform: string) => this.owns(platform) } : undefined;
     this.repositories = settings.repos.map(
-      (r) => new Repository(r, settings, this.clusters, log, this.bus),
+      (r) => new Repository(r, settings, this.clusters, log, this.bus, owner),
     );
     this.clusters.onCreate((cluster) => {
       cluster.cache.onChange((_type, obj) => {
@@ -52,7 +62,14 @@ export class Controller {
   /** May this process write to clusters now? Always, without leader election. */
   get leading(): boolean {
     if (!this.settings.leaderElection) return true;
+    if (this.settings.shards > 1) return this.shards?.holdsAny ?? false;
     return this.leader?.leading ?? false;
+  }
+
+  /** May this replica write the platform now? (Sharding: it holds the platform's shard.) */
+  owns(platform: string): boolean {
+    if (this.settings.shards <= 1) return this.leading;
+    return this.shards?.owns(platform) ?? false;
   }
 
   /** Opens every source and starts the first sync of each; returns once they are started. */
@@ -80,6 +97,10 @@ export class Controller {
   private startElection(): void {
     const election = this.settings.leaderElection;
     if (!election) return;
+    if (this.settings.shards > 1) {
+      this.startSharding(election);
+      return;
+    }
     let home: Cluster;
     try {
       // The Lease lives in the default cluster: in-cluster, or the kubeconfig's current context.
@@ -108,6 +129,87 @@ export class Controller {
   }
 
   /**
+   * Sharding (issue 17): hold a fair share of the shards; a shard gained reads
+   * Git and reconciles its platforms, a shard lost makes them read the status
+   * its new owner keeps. Webhooks that land here reach the others through the
+   * sync Lease.
+   */
+  private startSharding(election: NonNullable<Settings["leaderElection"]>): void {
+    let home: Cluster;
+    try {
+      home = this.clusters.get(undefined);
+    } catch (err) {
+      this.log.error("sharding: no cluster to keep the Leases in; never writing", {
+        error: describeError(err),
+      });
+      return;
+    }
+    let owned: ReadonlySet<number> = new Set();
+    this.shards = new ShardKeeper({
+      client: home.client,
+      namespace: election.namespace,
+      group: election.name,
+      identity: election.identity,
+      shardCount: this.settings.shards,
+      leaseDurationMs: election.leaseDurationMs,
+      renewDeadlineMs: election.renewDeadlineMs,
+      retryPeriodMs: election.retryPeriodMs,
+      log: this.log,
+      drain: (shard) => this.drainShard(shard),
+      onChange: (now) => {
+        // A shard held again after its guard lapsed counts as gained: its platforms read Git anew.
+        const gained = [...now].some((s) => !owned.has(s)) || now.size === owned.size;
+        owned = now;
+        this.bus.emit("ownership", { shards: now.size, platforms: this.ownedPlatforms() });
+        const reason = gained ? "shards gained" : "shards lost";
+        for (const repo of this.repositories) repo.queue.request({ fetch: gained, reason });
+      },
+    });
+    this.signal = new SyncSignal({
+      client: home.client,
+      namespace: election.namespace,
+      group: election.name,
+      identity: election.identity,
+      log: this.log,
+      locations: () => this.repositories.map((r) => r.location),
+      onSignal: (location) => {
+        for (const repo of this.repositories)
+          if (repo.location === location)
+            repo.queue.requestSettled({ fetch: true, reason: "webhook on another replica" });
+      },
+    });
+    // Platforms come and go with the control branch: count them again after every sync.
+    this.bus.on("sync", () =>
+      this.bus.emit("ownership", {
+        shards: this.shards?.shards.size ?? 0,
+        platforms: this.ownedPlatforms(),
+      }),
+    );
+    this.shards.start();
+    this.signal.start();
+  }
+
+  /** How many platforms this replica writes now. */
+  ownedPlatforms(): number {
+    return this.repositories.reduce(
+      (n, r) => n + [...r.platforms.keys()].filter((p) => this.owns(p)).length,
+      0,
+    );
+  }
+
+  /** Resolves once no platform of the shard has a reconcile running or waiting. */
+  private async drainShard(shard: number): Promise<void> {
+    const count = this.settings.shards;
+    await Promise.all(
+      this.repositories.flatMap((r) =>
+        [...r.platforms.values()]
+          .filter((p) => shardOf(p.name, count) === shard)
+          .map((p) => p.queue.idle()),
+      ),
+    );
+  }
+
+  /**
    * Asks every repository that `matches` to fetch and sync now (at once when it
    * is idle; after the burst when requests keep coming, see requestSettled);
    * returns how many did.
@@ -115,6 +217,8 @@ export class Controller {
   requestSync(matches: (repo: Repository) => boolean, reason: string): number {
     const picked = this.repositories.filter(matches);
     for (const repo of picked) repo.queue.requestSettled({ fetch: true, reason });
+    // The owners of its platforms may be other replicas: tell them too.
+    if (picked.length > 0) void this.signal?.announce(picked.map((r) => r.location));
     return picked.length;
   }
 
@@ -137,6 +241,8 @@ export class Controller {
     for (const timer of this.driftTimers.values()) clearTimeout(timer);
     await Promise.all(this.repositories.map((r) => r.close()));
     await this.leader?.stop();
+    await this.signal?.stop();
+    await this.shards?.stop();
     await this.clusters.stop();
   }
 

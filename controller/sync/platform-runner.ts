@@ -6,6 +6,7 @@
 // in the cluster, so it can answer the status API without writing anything.
 import type { Bus } from "../status/bus.js";
 import type { Cluster, ClusterPool } from "../cluster/pool.js";
+import type { ClusterClient } from "../cluster/client.js";
 import { describeError, errorCode, retryable } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { ControlModel } from "../model/load-control.js";
@@ -37,8 +38,15 @@ export interface Snapshot {
   systems: SystemCache;
 }
 
+/** Which platforms this replica may write (sharding, issue 17). */
+export interface PlatformOwner {
+  owns(platform: string): boolean;
+}
+
 export interface RunnerDeps {
   repo: string;
+  /** With sharding: the platform writes only while this says so; without, the cluster's guard alone. */
+  owner?: PlatformOwner;
   clusters: ClusterPool;
   bus: Bus;
   log: Logger;
@@ -61,6 +69,10 @@ export class PlatformRunner {
   private unavailableRuns = 0;
   /** What each deployment rendered and found last time (issue 17); forgotten when not leading. */
   private readonly memo = new RenderMemo();
+  /** With sharding: this platform's view of each cluster's client, guarded by its shard. */
+  private readonly guardedClients = new WeakMap<ClusterClient, ClusterClient>();
+  /** The stored status last followed, to tell a change by its owner (for the events stream). */
+  private followedText: string | undefined;
 
   constructor(
     readonly name: string,
@@ -85,17 +97,19 @@ export class PlatformRunner {
     const { source, refs } = snapshot;
     try {
       const cluster = this.deps.clusters.get(doc.spec.cluster?.context);
-      if (!cluster.client.mayWrite()) {
+      const client = this.clientOf(cluster);
+      if (!client.mayWrite()) {
         await this.follow(cluster, doc, snapshot);
         return;
       }
+      this.followedText = undefined;
       if (!this.loaded) {
         // After a restart, what the last run applied is read back from the cluster.
         this.stored = await loadStatus(cluster.client, cluster.cache, doc.spec.namespace);
         this.loaded = true;
       }
       const started = Date.now();
-      const writesBefore = cluster.client.writes;
+      const writesBefore = client.writes;
       const result = await reconcilePlatform({
         name: this.name,
         system: snapshot.systemName,
@@ -105,7 +119,7 @@ export class PlatformRunner {
         isAncestor: async (older, newer) =>
           (await source.log(newer, 10_000)).some((c) => c.id === older),
         systems: snapshot.systems,
-        client: cluster.client,
+        client,
         cache: cluster.cache,
         previous: this.stored,
         allowPrune: snapshot.allowPrune,
@@ -121,11 +135,11 @@ export class PlatformRunner {
       this.stored = result.stored;
       this.status = result.status;
       if (result.requeueAtMs) this.requeueAt(result.requeueAtMs, "release deadline");
-      this.retryIfUnavailable(cluster.client.unavailable || mentionsUnavailable(result.status));
+      this.retryIfUnavailable(client.unavailable || mentionsUnavailable(result.status));
       this.deps.bus.emit("platform", {
         repo: this.deps.repo,
         platform: result.status,
-        writes: cluster.client.writes - writesBefore,
+        writes: client.writes - writesBefore,
         ms: Date.now() - started,
         ...result.work,
       });
@@ -155,6 +169,18 @@ export class PlatformRunner {
     }
   }
 
+  /** The client this platform writes through: with sharding, guarded by its shard's Lease too. */
+  private clientOf(cluster: Cluster): ClusterClient {
+    const owner = this.deps.owner;
+    if (!owner) return cluster.client;
+    let client = this.guardedClients.get(cluster.client);
+    if (!client) {
+      client = cluster.client.guarded(() => owner.owns(this.name));
+      this.guardedClients.set(cluster.client, client);
+    }
+    return client;
+  }
+
   /**
    * A follower's turn: the status the leader last stored, with each release's
    * health read from the watch cache. Reads only. What it read is forgotten
@@ -165,6 +191,7 @@ export class PlatformRunner {
     this.loaded = false;
     this.stored = undefined;
     this.memo.clear();
+    const started = Date.now();
     const stored = await loadStatus(cluster.client, cluster.cache, namespace);
     await watchKinds(
       cluster.cache,
@@ -189,6 +216,16 @@ export class PlatformRunner {
         .map(release),
       unmanaged,
     };
+    // What the owner stored changed: tell this replica's events stream (issue 17).
+    const text = JSON.stringify(stored ?? null);
+    if (this.deps.owner && stored && text !== this.followedText)
+      this.deps.bus.emit("observed", {
+        repo: this.deps.repo,
+        platform: this.status,
+        writes: 0,
+        ms: Date.now() - started,
+      });
+    this.followedText = text;
   }
 
   /**

@@ -10,7 +10,7 @@ import type { Logger } from "../log.js";
 import type { Bus } from "../status/bus.js";
 import type { ClusterPool } from "../cluster/pool.js";
 import { loadControl, type LoadedControl } from "../model/load-control.js";
-import { PlatformRunner, type Snapshot } from "./platform-runner.js";
+import { PlatformRunner, type PlatformOwner, type Snapshot } from "./platform-runner.js";
 import { SystemCache } from "../reconcile/systems.js";
 import type { Settings } from "../cli/settings.js";
 import { openSource } from "../source/source.js";
@@ -37,6 +37,8 @@ export class Repository {
     private readonly clusters: ClusterPool,
     log: Logger,
     private readonly bus: Bus,
+    /** With sharding (issue 17): which platforms this replica writes; without, all of them. */
+    private readonly owner?: PlatformOwner,
   ) {
     this.log = log.with({ repo: location });
     this.status = { source: location, controlProblems: [], syncs: 0 };
@@ -158,6 +160,7 @@ export class Repository {
           bus: this.bus,
           log: this.log,
           snapshot: () => this.snapshot,
+          ...(this.owner ? { owner: this.owner } : {}),
         });
         this.platforms.set(name, runner);
       }

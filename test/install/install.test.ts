@@ -163,11 +163,13 @@ describe("kubectl apply -k .", () => {
         "batch cronjobs list",
       ].sort(),
     );
-    expect(flat(lease.rules).sort()).toEqual([
-      "coordination.k8s.io leases create",
-      "coordination.k8s.io leases/kubefox-gitops get",
-      "coordination.k8s.io leases/kubefox-gitops update",
-    ]);
+    // Shard and member Leases have names not known in advance: every Lease of its namespace.
+    expect(flat(lease.rules).sort()).toEqual(
+      ["create", "delete", "get", "list", "patch", "update", "watch"].map(
+        (v) => `coordination.k8s.io leases ${v}`,
+      ),
+    );
+    expect(lease.metadata?.namespace).toBe(system);
   });
 
   it("runs two replicas, non-root on a read-only root filesystem, with probes, limits and settings", () => {
@@ -313,7 +315,16 @@ describe("the installed ServiceAccount", () => {
     await work.commitAndPush({ ...control, "apps/store/app.yaml": appFile(true) }, "shop");
     controller = await startController(created.repo.url, {
       // Later flags win: this kubeconfig replaces the test harness's admin identity.
-      args: ["--kubeconfig", kubeconfig, "--leader-elect", "--leader-election-namespace", system],
+      // Sharded as the install runs (settings.env), so its Role is checked for the shard Leases.
+      args: [
+        "--kubeconfig",
+        kubeconfig,
+        "--leader-elect",
+        "--leader-election-namespace",
+        system,
+        "--shards",
+        "4",
+      ],
     });
   });
 
@@ -444,19 +455,31 @@ spec:
     expect(writes.filter((e) => e.objectRef?.name === "hand-made")).toEqual([]);
   });
 
-  it("holds the leader Lease in kubefox-system", async () => {
-    const holder = (
+  it("holds its shard Leases and its member Lease in kubefox-system", async () => {
+    const holders = (
       await kubectl([
         "get",
         "lease",
-        "kubefox-gitops",
         "-n",
         system,
+        "-l",
+        "kubefox.io/lease-group=kubefox-gitops",
         "-o",
-        "jsonpath={.spec.holderIdentity}",
+        'jsonpath={range .items[*]}{.metadata.name} {.spec.holderIdentity}{"\\n"}{end}',
       ])
-    ).stdout;
-    expect(holder).toMatch(/^.+_\d+$/);
+    ).stdout
+      .split("\n")
+      .filter(Boolean)
+      .sort();
+    expect(holders.map((l) => l.split(" ")[0])).toEqual(
+      expect.arrayContaining([
+        "kubefox-gitops-shard-0",
+        "kubefox-gitops-shard-1",
+        "kubefox-gitops-shard-2",
+        "kubefox-gitops-shard-3",
+      ]),
+    );
+    for (const line of holders) expect(line).toMatch(/^kubefox-gitops-\S+ .+_\d+$/);
   });
 
   // What the controller never needs, and so must not be able to do.
@@ -507,8 +530,6 @@ spec:
       "kube-system",
       "take over another leader election",
     ],
-    ["update", "leases.coordination.k8s.io/other", system, "hold another Lease in its namespace"],
-    ["delete", "leases.coordination.k8s.io/kubefox-gitops", system, "delete its Lease"],
     ["create", "leases.coordination.k8s.io", "default", "create Leases elsewhere"],
   ] as [string, string, string, string][])(
     "refuses to %s %s (%s): it must not %s",
@@ -532,6 +553,13 @@ spec:
   ])("may %s %s in a platform's namespace", async (verb, resource) => {
     expect(await canI(serviceAccount, verb, resource, "any-platform-namespace")).toBe(true);
   });
+
+  it.each(["list", "watch", "update", "patch", "delete"])(
+    "may %s the Leases of its own namespace (shards, members, the sync signal)",
+    async (verb) => {
+      expect(await canI(serviceAccount, verb, "leases.coordination.k8s.io", system)).toBe(true);
+    },
+  );
 });
 
 describe("kubectl delete -k .", () => {
