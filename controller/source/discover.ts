@@ -3,7 +3,8 @@
 // the peeled id of each annotated tag (`refs/tags/x^{}`) and where HEAD points.
 import type { HttpClient } from "isomorphic-git";
 import { GitRemoteHTTP } from "isomorphic-git/managers";
-import { ProtocolError, readPktLines } from "./git/pkt-line.js";
+import { defaultPackLimits, guardStream, PackLimitError, type PackLimits } from "./git/limits.js";
+import { ProtocolError, PktCounter, readPktLines } from "./git/pkt-line.js";
 import type { RefListing } from "./ref-map.js";
 
 export interface Discovery {
@@ -20,8 +21,9 @@ export async function discoverRefs(
   http: HttpClient,
   url: string,
   headers: Record<string, string>,
+  limits: PackLimits = defaultPackLimits,
 ): Promise<Discovery> {
-  const recorder = bodyRecorder(http);
+  const recorder = bodyRecorder(http, limits);
   const remote = (await GitRemoteHTTP.discover({
     http: recorder.http,
     service: "git-upload-pack",
@@ -71,12 +73,26 @@ function advertisedRefs(refs: Map<string, string>): RefListing {
   return listing;
 }
 
-/** Wraps an HTTP client to keep a copy of the response body it served (a ref list: small). */
-function bodyRecorder(http: HttpClient): { http: HttpClient; body: () => Buffer } {
+/**
+ * Wraps an HTTP client to keep a copy of the response body it served (a ref
+ * list), cut at the limits on its bytes and refs, its deadline and a drip
+ * before isomorphic-git holds any more of it (issue 16).
+ */
+function bodyRecorder(
+  http: HttpClient,
+  limits: PackLimits,
+): { http: HttpClient; body: () => Buffer } {
   const chunks: Uint8Array[] = [];
   async function* record(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
     chunks.length = 0;
-    for await (const chunk of body) {
+    const counter = new PktCounter();
+    const guarded = guardStream(body, limits, limits.maxAdvertisementBytes, "the list of refs");
+    for await (const chunk of guarded) {
+      counter.add(chunk);
+      // The `# service` line and the flushes are not refs; a few lines of slack.
+      if (counter.packets > limits.maxRefs + 2) {
+        throw new PackLimitError(`the server lists more than ${limits.maxRefs} refs`);
+      }
       chunks.push(chunk);
       yield chunk;
     }

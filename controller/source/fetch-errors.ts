@@ -3,6 +3,7 @@
 // request, so nothing of the credentials can travel in them.
 import { describeError, SourceError } from "../errors.js";
 import { CorruptObjectError } from "./git/delta.js";
+import { PackLimitError } from "./git/limits.js";
 import { ProtocolError } from "./git/pkt-line.js";
 import { HttpTimeoutError } from "./http.js";
 
@@ -22,10 +23,11 @@ export function fetchError(
   });
 }
 
-/** Failures retrying cannot fix: the server refuses us or has no such repository. */
+/** Failures retrying cannot fix: the server refuses us, has no such repository, or passes a limit. */
 function isPermanent(err: unknown): boolean {
   const status = httpStatus(err);
   return (
+    err instanceof PackLimitError ||
     status === 401 ||
     status === 403 ||
     status === 404 ||
@@ -45,6 +47,7 @@ function reasonFor(err: unknown, hadCredentials: boolean): string {
   if (status === 404) return "no repository at this URL (HTTP 404)";
   if (status !== undefined) return `the server answered HTTP ${status}`;
   if (err instanceof HttpTimeoutError) return `timed out: ${err.message}`;
+  if (err instanceof PackLimitError) return `refused the server's answer: ${err.message}`;
   if (err instanceof CorruptObjectError) return `the server sent a damaged pack: ${err.message}`;
   if (err instanceof ProtocolError) return err.message;
   if ((err as { code?: string }).code === "SmartHttpError")

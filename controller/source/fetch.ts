@@ -7,10 +7,10 @@ import type { HttpClient } from "isomorphic-git";
 import { GitRemoteHTTP } from "isomorphic-git/managers";
 import { discoverRefs } from "./discover.js";
 import { CorruptObjectError } from "./git/delta.js";
-import { indexPack } from "./git/index-pack.js";
+import { defaultPackLimits, type PackLimits } from "./git/limits.js";
 import type { ObjectStore } from "./git/object-store.js";
 import type { ObjectType } from "./git/pack-entry.js";
-import { storePack } from "./git/store-pack.js";
+import { storePackStream } from "./git/store-pack.js";
 import { readUploadPackResponse, uploadPackRequest } from "./git/upload-pack.js";
 import { USER_AGENT } from "./http.js";
 import type { RefListing } from "./ref-map.js";
@@ -23,6 +23,8 @@ export interface FetchTarget {
   authorization?: string;
   gitdir: string;
   objects: ObjectStore;
+  /** What the server may make us hold, and for how long (default: defaultPackLimits). */
+  limits?: PackLimits;
 }
 
 export interface FetchResult {
@@ -53,7 +55,8 @@ export async function fetchAll(
 ): Promise<FetchResult> {
   const headers = (): Record<string, string> =>
     target.authorization ? { Authorization: target.authorization } : {};
-  const remote = await discoverRefs(target.http, target.url, headers());
+  const limits = target.limits ?? defaultPackLimits;
+  const remote = await discoverRefs(target.http, target.url, headers(), limits);
   const { listing } = remote;
   const result: FetchResult = {
     listing,
@@ -91,13 +94,12 @@ export async function fetchAll(
       }),
     ],
   });
-  const pack = await readUploadPackResponse(response.body ?? emptyBody());
-  if (pack.length > 0) {
-    const indexed = await indexPack(pack);
-    await storePack(target.gitdir, pack, indexed);
-    await target.objects.refresh();
-    result.received = indexed.objects.length;
-    for (const o of indexed.objects) result.types.set(o.oid, o.type);
+  // The pack streams to disk as it is indexed, never whole in memory (issue 16).
+  const pack = readUploadPackResponse(response.body ?? emptyBody(), limits);
+  const stored = await storePackStream(target.objects, pack, limits);
+  if (stored) {
+    result.received = stored.objects.length;
+    for (const o of stored.objects) result.types.set(o.oid, o.type);
   }
   // Refs must never point at objects we lack: check the server sent what we asked.
   for (const oid of wants) {
