@@ -121,7 +121,7 @@ describe("help", () => {
       }
     }
     // Every flag of run, not 7 of them (issue 15).
-    expect(Object.keys(runCommand.flags)).toHaveLength(17);
+    expect(Object.keys(runCommand.flags)).toHaveLength(21);
   });
 
   it("keeps help lines within 100 columns", () => {

@@ -11,6 +11,7 @@ import { envPrefix, parseCommandLine, type CommandSpec, type FlagValues } from "
 import { SettingsError } from "../errors.js";
 import type { LogFormat, LogLevel } from "../log.js";
 import type { GitCredentials } from "../source/credentials.js";
+import type { PackLimits } from "../source/git/limits.js";
 
 export interface Settings {
   /** URLs (HTTP or HTTPS) or local paths of the repositories to watch. */
@@ -32,6 +33,8 @@ export interface Settings {
   readonly logFormat: LogFormat;
   /** Leader election (issue 7); undefined when off, the default for a local run. */
   readonly leaderElection: LeaderElectionSettings | undefined;
+  /** What a Git server may make us hold, and for how long (issue 16; the rest: git/limits.ts's defaults). */
+  readonly gitLimits: Readonly<Partial<PackLimits>>;
 }
 
 /**
@@ -190,6 +193,30 @@ export const runCommand = {
       value: "DURATION",
       default: leaderElectionDefaults.retryPeriod,
       help: "How often the Lease is renewed or tried.",
+    },
+    "git-fetch-deadline": {
+      type: "string",
+      value: "DURATION",
+      default: "10m",
+      help: "A Git server's answer (the list of refs, the pack) that takes longer is cut.",
+    },
+    "git-idle-timeout": {
+      type: "string",
+      value: "DURATION",
+      default: "30s",
+      help: "A Git server that sends nothing, or under 1 KiB, for this long is cut off.",
+    },
+    "git-max-pack-size": {
+      type: "string",
+      value: "SIZE",
+      default: "2Gi",
+      help: "The largest pack a fetch takes (Ki, Mi, Gi).",
+    },
+    "git-max-object-size": {
+      type: "string",
+      value: "SIZE",
+      default: "100Mi",
+      help: "The largest Git object a fetch takes, inflated (Ki, Mi, Gi).",
     },
   },
 } as const satisfies CommandSpec;
@@ -399,7 +426,28 @@ export function settingsFrom(
     logLevel: values["log-level"] as LogLevel,
     logFormat: values["log-format"] as LogFormat,
     leaderElection: leaderElection(values),
+    gitLimits: gitLimits(values),
   });
+}
+
+function gitLimits(values: FlagValues<typeof runCommand>): Partial<PackLimits> {
+  const idle = parseDuration("git-idle-timeout", values["git-idle-timeout"]);
+  return Object.freeze({
+    deadlineMs: parseDuration("git-fetch-deadline", values["git-fetch-deadline"]),
+    windowMs: idle,
+    maxPackBytes: parseSize("git-max-pack-size", values["git-max-pack-size"]),
+    maxObjectBytes: parseSize("git-max-object-size", values["git-max-object-size"]),
+  });
+}
+
+/** `2Gi`, `100Mi`, `512Ki` or a bare number of bytes. */
+export function parseSize(flag: string, value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi)?$/.exec(value.trim());
+  const unit = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 }[match?.[2] ?? ""] ?? 1;
+  const bytes = match ? Math.round(Number(match[1]) * unit) : NaN;
+  if (!Number.isFinite(bytes) || bytes <= 0)
+    throw new SettingsError(`--${flag} ${value}: use a size such as 2Gi, 100Mi or 512Ki`);
+  return bytes;
 }
 
 function leaderElection(values: FlagValues<typeof runCommand>): LeaderElectionSettings | undefined {

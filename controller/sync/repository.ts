@@ -49,6 +49,7 @@ export class Repository {
       location: this.location,
       stateDir: this.settings.stateDir,
       ...(this.settings.credentials ? { credentials: this.settings.credentials } : {}),
+      ...(this.settings.gitLimits ? { limits: this.settings.gitLimits } : {}),
       onChange: () => this.queue.request({ fetch: true, reason: "local commit" }),
       log: ({ level, msg, ...fields }) => this.log[level](msg, fields),
     });
