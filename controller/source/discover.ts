@@ -30,7 +30,12 @@ export async function discoverRefs(
     url,
     headers,
     protocolVersion: 1,
+  }).catch((err: unknown) => {
+    throw recorder.failure() ?? err;
   })) as Advertisement;
+  // However isomorphic-git took a cut body, a limit that cut it is the news.
+  const cut = recorder.failure();
+  if (cut) throw cut;
   // isomorphic-git takes the end of the stream for the end of the list; a
   // list cut short would look like deleted refs.
   await checkAdvertisementComplete(recorder.body());
@@ -81,20 +86,26 @@ function advertisedRefs(refs: Map<string, string>): RefListing {
 function bodyRecorder(
   http: HttpClient,
   limits: PackLimits,
-): { http: HttpClient; body: () => Buffer } {
+): { http: HttpClient; body: () => Buffer; failure: () => Error | undefined } {
   const chunks: Uint8Array[] = [];
+  let failed: Error | undefined;
   async function* record(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
     chunks.length = 0;
     const counter = new PktCounter();
     const guarded = guardStream(body, limits, limits.maxAdvertisementBytes, "the list of refs");
-    for await (const chunk of guarded) {
-      counter.add(chunk);
-      // The `# service` line and the flushes are not refs; a few lines of slack.
-      if (counter.packets > limits.maxRefs + 2) {
-        throw new PackLimitError(`the server lists more than ${limits.maxRefs} refs`);
+    try {
+      for await (const chunk of guarded) {
+        counter.add(chunk);
+        // The `# service` line and the flushes are not refs; a few lines of slack.
+        if (counter.packets > limits.maxRefs + 2) {
+          throw new PackLimitError(`the server lists more than ${limits.maxRefs} refs`);
+        }
+        chunks.push(chunk);
+        yield chunk;
       }
-      chunks.push(chunk);
-      yield chunk;
+    } catch (err) {
+      if (err instanceof PackLimitError || err instanceof ProtocolError) failed = err;
+      throw err;
     }
   }
   return {
@@ -105,6 +116,7 @@ function bodyRecorder(
       },
     },
     body: () => Buffer.concat(chunks),
+    failure: () => failed,
   };
 }
 

@@ -45,7 +45,7 @@ export function applyDelta(
   if (baseSize !== base.length) {
     throw new CorruptObjectError(`delta expects a base of ${baseSize} bytes, got ${base.length}`);
   }
-  checkSize("a delta result", resultSize, maxResultBytes);
+  checkSize("the object a delta makes", resultSize, maxResultBytes);
   const out = Buffer.allocUnsafe(resultSize);
   let o = 0;
   let i = start;

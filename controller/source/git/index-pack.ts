@@ -133,11 +133,16 @@ async function readEntries(input: PackInput, limits: PackLimits): Promise<Entry[
     if (available === 0) throw new CorruptObjectError(`pack ends after ${n} of ${count} objects`);
     const header = parseEntryHeader(input.view(pos, available), 0, pos);
     checkSize(
-      `object ${n} of the pack (at byte ${pos}) states a size`,
+      `object ${n + 1} of ${count} (at byte ${pos} of the pack)`,
       header.size,
       limits.maxObjectBytes,
     );
-    const { data, end } = await inflateEntry(input, header.dataStart, header.size);
+    const { data, end } = await inflateEntry(
+      input,
+      header.dataStart,
+      header.size,
+      `object ${n + 1} of ${count} (at byte ${pos})`,
+    );
     const entry: Entry = {
       offset: pos,
       ...header,
@@ -192,6 +197,7 @@ async function inflateEntry(
   input: PackInput,
   start: number,
   size: number,
+  what: string,
 ): Promise<{ data: Buffer; end: number }> {
   let want = Math.min(size + (size >> 10) + 64, 256 * 1024);
   const most = size + (size >> 6) + 64 * 1024;
@@ -203,12 +209,12 @@ async function inflateEntry(
     } catch (err) {
       if (!(err instanceof InflateTruncatedError) || available < want) {
         if (err instanceof InflateTruncatedError)
-          throw new CorruptObjectError(`pack ends inside the object at byte ${start}`);
+          throw new CorruptObjectError(`the pack ends inside ${what}`);
         throw err;
       }
       if (available >= most) {
         throw new PackLimitError(
-          `the object data at byte ${start} runs past ${formatBytes(available)} without ending, for ${formatBytes(size)} of content`,
+          `the data of ${what} runs past ${formatBytes(available)} without ending, for ${formatBytes(size)} of content`,
         );
       }
       want = Math.min(most, Math.max(want * 2, available + 65536));

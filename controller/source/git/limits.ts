@@ -65,7 +65,7 @@ export class PackLimitError extends KubefoxError {
 export function checkSize(what: string, size: number, limit: number): void {
   if (size > limit) {
     throw new PackLimitError(
-      `${what} of ${formatBytes(size)} is over the limit of ${formatBytes(limit)}`,
+      `${what} is ${formatBytes(size)}, over the limit of ${formatBytes(limit)}`,
     );
   }
 }
