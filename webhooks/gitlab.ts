@@ -1,7 +1,8 @@
 // GitLab: no signature, but X-Gitlab-Token carries the hook's secret token as
 // it was entered, compared here in constant time. X-Gitlab-Event is `Push Hook`
 // or `Tag Push Hook` (`System Hook` for instance-wide hooks, where object_kind
-// tells). A push names the project by git_http_url, git_ssh_url and web_url.
+// tells, or event_name: a system hook's push may carry only that). A push
+// names the project by git_http_url, git_ssh_url and web_url.
 import { header, isRecord, push, stringAt, strings, type Provider } from "./provider.js";
 import { tokensEqual } from "./signature.js";
 
@@ -23,7 +24,9 @@ export const gitlab: Provider = {
   verify: (secret, _body, headers) => tokensEqual(header(headers, "x-gitlab-token"), secret),
   parse(headers, payload) {
     const event = header(headers, "x-gitlab-event") ?? "";
-    const kind = isRecord(payload) ? (stringAt(payload, "object_kind") ?? "") : "";
+    const kind = isRecord(payload)
+      ? (stringAt(payload, "object_kind") ?? stringAt(payload, "event_name") ?? "")
+      : "";
     const isPush =
       event === "Push Hook" ||
       event === "Tag Push Hook" ||
