@@ -6,7 +6,15 @@
 // a deleted branch or tag has `new: null` and its name under `old`. Server's
 // is `repo:refs_changed` and lists links.clone (http and ssh). Both list every
 // ref a push changed. Server's "Test connection" sends `diagnostics:ping`.
-import { header, isRecord, push, stringAt, type Provider, type WebhookEvent } from "./provider.js";
+import {
+  fieldAt,
+  header,
+  isRecord,
+  push,
+  stringAt,
+  type Provider,
+  type WebhookEvent,
+} from "./provider.js";
 import { verifySha256 } from "./signature.js";
 
 export const bitbucket: Provider = {
@@ -23,7 +31,10 @@ export const bitbucket: Provider = {
 };
 
 function cloudPush(payload: unknown): WebhookEvent {
-  const body = payload as { repository?: unknown; push?: { changes?: unknown } };
+  const body = {
+    repository: fieldAt(payload, "repository"),
+    push: fieldAt(payload, "push") as { changes?: unknown } | undefined,
+  };
   const fullName = stringAt(body.repository, "full_name");
   const changes = Array.isArray(body.push?.changes) ? body.push.changes : [];
   // A deletion has `new: null`: the ref is the old one's, and there is no new commit.
@@ -57,7 +68,7 @@ function repositoryLinks(repository: unknown): string[] {
 }
 
 function serverPush(payload: unknown): WebhookEvent {
-  const body = payload as { repository?: unknown; changes?: unknown };
+  const body = { repository: fieldAt(payload, "repository"), changes: fieldAt(payload, "changes") };
   const changes: unknown[] = Array.isArray(body.changes) ? body.changes : [];
   const change = changes[0];
   const project = stringAt((body.repository as { project?: unknown } | undefined)?.project, "key");

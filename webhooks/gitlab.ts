@@ -3,7 +3,7 @@
 // or `Tag Push Hook` (`System Hook` for instance-wide hooks, where object_kind
 // tells, or event_name: a system hook's push may carry only that). A push
 // names the project by git_http_url, git_ssh_url and web_url.
-import { header, isRecord, push, stringAt, strings, type Provider } from "./provider.js";
+import { fieldAt, header, isRecord, push, stringAt, strings, type Provider } from "./provider.js";
 import { tokensEqual } from "./signature.js";
 
 const projectUrlFields = [
@@ -32,13 +32,16 @@ export const gitlab: Provider = {
       event === "Tag Push Hook" ||
       (event === "System Hook" && pushKinds.has(kind));
     if (!isPush) return { kind: "ignored", event: event || "(none)" };
-    const body = payload as { project?: unknown; repository?: unknown };
+    const project = fieldAt(payload, "project");
     return push(
-      [...strings(body.project, projectUrlFields), ...strings(body.repository, projectUrlFields)],
+      [
+        ...strings(project, projectUrlFields),
+        ...strings(fieldAt(payload, "repository"), projectUrlFields),
+      ],
       {
         ref: stringAt(payload, "ref"),
         commit: stringAt(payload, "checkout_sha") ?? stringAt(payload, "after"),
-        repository: stringAt(body.project, "path_with_namespace"),
+        repository: stringAt(project, "path_with_namespace"),
       },
     );
   },

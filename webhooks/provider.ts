@@ -45,6 +45,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** A field of a JSON object; undefined when `obj` is not one (null, a list, a string ...). */
+export function fieldAt(obj: unknown, key: string): unknown {
+  return isRecord(obj) ? obj[key] : undefined;
+}
+
 /** The string fields `keys` of `obj` that are present, in that order. */
 export function strings(obj: unknown, keys: readonly string[]): string[] {
   if (!isRecord(obj)) return [];

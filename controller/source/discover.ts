@@ -31,7 +31,15 @@ export async function discoverRefs(
     headers,
     protocolVersion: 1,
   }).catch((err: unknown) => {
-    throw recorder.failure() ?? err;
+    const cut = recorder.failure();
+    if (cut) throw cut;
+    // isomorphic-git's own words for a list that is not Git's: ours, typed.
+    const code = (err as { code?: string }).code;
+    if (code === "ParseError" || code === "EmptyServerResponseError")
+      throw new ProtocolError(
+        `the server's list of refs does not parse: ${(err as Error).message}`,
+      );
+    throw err;
   })) as Advertisement;
   // However isomorphic-git took a cut body, a limit that cut it is the news.
   const cut = recorder.failure();
@@ -91,20 +99,24 @@ function bodyRecorder(
   let failed: Error | undefined;
   async function* record(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
     chunks.length = 0;
-    const counter = new PktCounter();
+    let counter: PktCounter | undefined = new PktCounter();
     const guarded = guardStream(body, limits, limits.maxAdvertisementBytes, "the list of refs");
     try {
       for await (const chunk of guarded) {
-        counter.add(chunk);
+        try {
+          counter?.add(chunk);
+        } catch {
+          counter = undefined; // not pkt-lines (an error page): isomorphic-git's to judge
+        }
         // The `# service` line and the flushes are not refs; a few lines of slack.
-        if (counter.packets > limits.maxRefs + 2) {
+        if (counter && counter.packets > limits.maxRefs + 2) {
           throw new PackLimitError(`the server lists more than ${limits.maxRefs} refs`);
         }
         chunks.push(chunk);
         yield chunk;
       }
     } catch (err) {
-      if (err instanceof PackLimitError || err instanceof ProtocolError) failed = err;
+      if (err instanceof PackLimitError) failed = err;
       throw err;
     }
   }
