@@ -8,6 +8,7 @@ import path from "node:path";
 import { git } from "../hack/git/run.js";
 import { clusterBench, formatClusterBench } from "./cluster.js";
 import { formatGitBench, gitBench } from "./git.js";
+import { formatPackMemory, packMemoryBench } from "./pack-memory.js";
 import { imageNodeFlags } from "./node-flags.js";
 import { formatStartupBench, startupBench } from "./startup.js";
 
@@ -32,9 +33,9 @@ try {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? "unknown",
   };
-  // KUBEFOX_BENCH=startup, =git, =cluster, =memory or =rollout runs one part only.
+  // KUBEFOX_BENCH=startup, =git, =cluster, =memory, =rollout or =pack runs one part only.
   const only = process.env.KUBEFOX_BENCH;
-  const parts = ["startup", "git", "cluster", "memory", "rollout"];
+  const parts = ["startup", "git", "cluster", "memory", "rollout", "pack"];
   if (only && !parts.includes(only))
     throw new Error(`KUBEFOX_BENCH=${only}: use one of ${parts.join(", ")}`);
   // First, while nothing else the bench starts is running.
@@ -42,6 +43,10 @@ try {
   if (startupResult) console.log(formatStartupBench(startupResult));
   const gitResult = !only || only === "git" ? await gitBench(path.join(workDir, "git")) : undefined;
   if (gitResult) console.log(formatGitBench(gitResult));
+  // Issue 16: a 300 MB pack streams to disk; peak RSS of a clone in its own process.
+  const packResult =
+    !only || only === "pack" ? await packMemoryBench(path.join(workDir, "pack")) : undefined;
+  if (packResult) console.log(formatPackMemory(packResult));
   const clusterResult =
     !only || only === "cluster" || only === "memory" || only === "rollout"
       ? await clusterBench(path.join(workDir, "cluster"), {
@@ -54,7 +59,7 @@ try {
   const file = path.resolve("bench-results.json");
   await writeFile(
     file,
-    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, cluster: clusterResult }, null, 2)}\n`,
+    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, pack: packResult, cluster: clusterResult }, null, 2)}\n`,
   );
   console.log(`\nwritten to ${file}`);
 } finally {
