@@ -9,6 +9,7 @@ import { git } from "../hack/git/run.js";
 import { clusterBench, formatClusterBench } from "./cluster.js";
 import { formatGitBench, gitBench } from "./git.js";
 import { formatGitTransportBench, gitTransportBench } from "./git-transports.js";
+import { formatPackMemory, packMemoryBench } from "./pack-memory.js";
 import { imageNodeFlags } from "./node-flags.js";
 import { formatStartupBench, startupBench } from "./startup.js";
 import { formatTopologyBench, topologyBench } from "./topology.js";
@@ -42,6 +43,7 @@ try {
   const parts = [
     "startup",
     "git",
+    "pack",
     "cluster",
     "memory",
     "rollout",
@@ -64,6 +66,10 @@ try {
       ? await gitTransportBench(path.join(workDir, "git-transports"))
       : undefined;
   if (gitTransportsResult) console.log(formatGitTransportBench(gitTransportsResult));
+  // Issue 16: a 300 MB pack streams to disk; peak RSS of a clone in its own process.
+  const packResult =
+    !only || only === "pack" ? await packMemoryBench(path.join(workDir, "pack")) : undefined;
+  if (packResult) console.log(formatPackMemory(packResult));
   const clusterResult =
     !only || ["cluster", "memory", "rollout", "push"].includes(only)
       ? await clusterBench(path.join(workDir, "cluster"), {
@@ -97,7 +103,7 @@ try {
   const file = path.resolve("bench-results.json");
   await writeFile(
     file,
-    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, gitTransports: gitTransportsResult, cluster: clusterResult, topology: topologyResult, notify: notifyResult, scale: scaleResult, shard: shardResult }, null, 2)}\n`,
+    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, gitTransports: gitTransportsResult, pack: packResult, cluster: clusterResult, topology: topologyResult, notify: notifyResult, scale: scaleResult, shard: shardResult }, null, 2)}\n`,
   );
   console.log(`\nwritten to ${file}`);
 } finally {

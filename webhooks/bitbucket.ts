@@ -1,10 +1,20 @@
 // Bitbucket Cloud and Bitbucket Server / Data Center. Both sign the raw body in
 // X-Hub-Signature as `sha256=<hex>` (HMAC-SHA256 with the webhook's secret) and
 // name the event in X-Event-Key. Cloud's push is `repo:push` and names the
-// repository by links.html.href (the clone URL without `.git`); Server's is
-// `repo:refs_changed` and lists links.clone (http and ssh). Server's "Test
-// connection" sends `diagnostics:ping`.
-import { header, isRecord, push, stringAt, type Provider, type WebhookEvent } from "./provider.js";
+// repository by links.html.href (the clone URL without `.git`), its full_name
+// (`team/repo`, its path on bitbucket.org) and, where present, links.clone;
+// a deleted branch or tag has `new: null` and its name under `old`. Server's
+// is `repo:refs_changed` and lists links.clone (http and ssh). Both list every
+// ref a push changed. Server's "Test connection" sends `diagnostics:ping`.
+import {
+  fieldAt,
+  header,
+  isRecord,
+  push,
+  stringAt,
+  type Provider,
+  type WebhookEvent,
+} from "./provider.js";
 import { verifySha256 } from "./signature.js";
 
 export const bitbucket: Provider = {
@@ -21,30 +31,52 @@ export const bitbucket: Provider = {
 };
 
 function cloudPush(payload: unknown): WebhookEvent {
-  const body = payload as { repository?: unknown; push?: { changes?: unknown } };
-  const links = (body.repository as { links?: Record<string, unknown> } | undefined)?.links;
-  const html = stringAt(links?.html, "href");
-  const change = Array.isArray(body.push?.changes) ? body.push.changes[0] : undefined;
-  const next = isRecord(change) ? change.new : undefined;
-  const type = stringAt(next, "type");
-  const name = stringAt(next, "name");
-  return push(html ? [html] : [], {
-    ref: name ? `refs/${type === "tag" ? "tags" : "heads"}/${name}` : undefined,
-    commit: stringAt((next as { target?: unknown } | undefined)?.target, "hash"),
-    repository: stringAt(body.repository, "full_name"),
+  const body = {
+    repository: fieldAt(payload, "repository"),
+    push: fieldAt(payload, "push") as { changes?: unknown } | undefined,
+  };
+  const fullName = stringAt(body.repository, "full_name");
+  const changes = Array.isArray(body.push?.changes) ? body.push.changes : [];
+  // A deletion has `new: null`: the ref is the old one's, and there is no new commit.
+  const refs = changes.map((change: unknown) => {
+    const side = isRecord(change) ? (change.new ?? change.old) : undefined;
+    const name = stringAt(side, "name");
+    return name ? `refs/${stringAt(side, "type") === "tag" ? "tags" : "heads"}/${name}` : "";
   });
+  const first = isRecord(changes[0]) ? changes[0].new : undefined;
+  return push(
+    [
+      ...repositoryLinks(body.repository),
+      // Cloud is bitbucket.org: its full name is its path there.
+      ...(fullName ? [`https://bitbucket.org/${fullName}`] : []),
+    ],
+    {
+      refs: refs.filter(Boolean),
+      commit: stringAt((first as { target?: unknown } | undefined)?.target, "hash"),
+      repository: fullName,
+    },
+  );
+}
+
+/** The web link and every clone link (https and ssh) of a repository. */
+function repositoryLinks(repository: unknown): string[] {
+  const links = (repository as { links?: Record<string, unknown> } | undefined)?.links;
+  const clones = Array.isArray(links?.clone) ? links.clone : [];
+  return [stringAt(links?.html, "href"), ...clones.map((c) => stringAt(c, "href"))].filter(
+    (u): u is string => !!u,
+  );
 }
 
 function serverPush(payload: unknown): WebhookEvent {
-  const body = payload as { repository?: unknown; changes?: unknown };
-  const links = (body.repository as { links?: Record<string, unknown> } | undefined)?.links;
-  const clones = Array.isArray(links?.clone) ? links.clone : [];
-  const urls = clones.map((c) => stringAt(c, "href")).filter((u): u is string => !!u);
-  const change = Array.isArray(body.changes) ? body.changes[0] : undefined;
+  const body = { repository: fieldAt(payload, "repository"), changes: fieldAt(payload, "changes") };
+  const changes: unknown[] = Array.isArray(body.changes) ? body.changes : [];
+  const change = changes[0];
   const project = stringAt((body.repository as { project?: unknown } | undefined)?.project, "key");
   const slug = stringAt(body.repository, "slug");
-  return push(urls, {
-    ref: stringAt((change as { ref?: unknown } | undefined)?.ref, "id"),
+  return push(repositoryLinks(body.repository), {
+    refs: changes
+      .map((c) => stringAt((c as { ref?: unknown } | undefined)?.ref, "id"))
+      .filter((r): r is string => !!r),
     commit: stringAt(change, "toHash"),
     repository: project && slug ? `${project}/${slug}` : slug,
   });

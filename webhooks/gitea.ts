@@ -4,7 +4,15 @@
 // older servers send only the latter, so either is accepted. The push payload
 // has GitHub's shape.
 import { repositoryUrlFields } from "./github.js";
-import { header, push, stringAt, strings, type Headers, type Provider } from "./provider.js";
+import {
+  fieldAt,
+  header,
+  push,
+  stringAt,
+  strings,
+  type Headers,
+  type Provider,
+} from "./provider.js";
 import { verifySha256 } from "./signature.js";
 
 const bareSignatures = ["x-gitea-signature", "x-forgejo-signature", "x-gogs-signature"];
@@ -30,7 +38,7 @@ export const gitea: Provider = {
     const event = first(headers, eventHeaders) ?? "";
     if (event === "ping") return { kind: "ping" };
     if (event !== "push") return { kind: "ignored", event: event || "(none)" };
-    const repository = (payload as { repository?: unknown }).repository;
+    const repository = fieldAt(payload, "repository");
     return push(strings(repository, repositoryUrlFields), {
       ref: stringAt(payload, "ref"),
       commit: stringAt(payload, "after"),

@@ -6,8 +6,18 @@
 export type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
 export type WebhookEvent =
-  /** Refs changed in a repository known by these clone or web URLs. */
-  | { kind: "push"; cloneUrls: string[]; ref?: string; commit?: string; repository?: string }
+  /**
+   * Refs changed in a repository known by these clone or web URLs: `ref` the
+   * first (and its new `commit`), `refs` every one when the push changed more.
+   */
+  | {
+      kind: "push";
+      cloneUrls: string[];
+      ref?: string;
+      refs?: string[];
+      commit?: string;
+      repository?: string;
+    }
   /** The provider checking that the hook works. */
   | { kind: "ping" }
   /** Any other event (issues, pull requests ...): answered, never acted on. */
@@ -35,6 +45,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** A field of a JSON object; undefined when `obj` is not one (null, a list, a string ...). */
+export function fieldAt(obj: unknown, key: string): unknown {
+  return isRecord(obj) ? obj[key] : undefined;
+}
+
 /** The string fields `keys` of `obj` that are present, in that order. */
 export function strings(obj: unknown, keys: readonly string[]): string[] {
   if (!isRecord(obj)) return [];
@@ -48,15 +63,18 @@ export function stringAt(obj: unknown, key: string): string | undefined {
 /** A push event, or `invalid` when the payload names no repository URL. */
 export function push(
   cloneUrls: string[],
-  fields: { ref?: string; commit?: string; repository?: string },
+  fields: { ref?: string; refs?: string[]; commit?: string; repository?: string },
 ): WebhookEvent {
   const urls = [...new Set(cloneUrls)];
   if (urls.length === 0)
     return { kind: "invalid", message: "the push payload names no repository URL" };
+  const refs = [...new Set(fields.refs ?? [])];
+  const ref = fields.ref ?? refs[0];
   return {
     kind: "push",
     cloneUrls: urls,
-    ...(fields.ref ? { ref: fields.ref } : {}),
+    ...(ref ? { ref } : {}),
+    ...(refs.length > 1 ? { refs } : {}),
     ...(fields.commit ? { commit: fields.commit } : {}),
     ...(fields.repository ? { repository: fields.repository } : {}),
   };

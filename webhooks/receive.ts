@@ -120,6 +120,7 @@ export function receiveWebhook(
         ...base,
         ...(event.repository ? { repository: event.repository } : {}),
         ...(event.ref ? { ref: event.ref } : {}),
+        ...(event.refs ? { refs: event.refs } : {}),
         ...(event.commit ? { commit: event.commit } : {}),
       };
       const matched = target.repositories().filter((r) => matchesRepository(r, event.cloneUrls));

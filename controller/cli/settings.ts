@@ -21,6 +21,7 @@ import { parseTokenFile, type StatusTokens } from "../notify/tokens.js";
 import { readSshCredentials } from "./ssh-settings.js";
 import type { SshCredentials } from "../source/ssh-transport.js";
 import { isSshLocation, parseSshLocation } from "../ssh/location.js";
+import type { PackLimits } from "../source/git/limits.js";
 
 export interface Settings {
   /** URLs (HTTP or HTTPS) or local paths of the repositories to watch. */
@@ -53,6 +54,8 @@ export interface Settings {
    * the Lease machinery on with the leader election flags' namespace and times.
    */
   readonly shards: number;
+  /** What a Git server may make us hold, and for how long (issue 16; the rest: git/limits.ts's defaults). */
+  readonly gitLimits: Readonly<Partial<PackLimits>>;
 }
 
 /**
@@ -268,6 +271,30 @@ export const runCommand = {
       value: "N",
       default: "1",
       help: "Spread the platforms over N shards, each held by one live replica through a Lease (1: one leader writes all).",
+    },
+    "git-fetch-deadline": {
+      type: "string",
+      value: "DURATION",
+      default: "10m",
+      help: "A Git server's answer (the list of refs, the pack) that takes longer is cut.",
+    },
+    "git-idle-timeout": {
+      type: "string",
+      value: "DURATION",
+      default: "30s",
+      help: "A Git server that sends nothing, or under 1 KiB, for this long is cut off.",
+    },
+    "git-max-pack-size": {
+      type: "string",
+      value: "SIZE",
+      default: "2Gi",
+      help: "The largest pack a fetch takes (Ki, Mi, Gi).",
+    },
+    "git-max-object-size": {
+      type: "string",
+      value: "SIZE",
+      default: "100Mi",
+      help: "The largest Git object a fetch takes, inflated (Ki, Mi, Gi).",
     },
   },
 } as const satisfies CommandSpec;
@@ -495,6 +522,7 @@ export function settingsFrom(
     leaderElection: leaderElection(values),
     notify: notifySettings(values, env),
     shards: shardCount(values.shards),
+    gitLimits: gitLimits(values),
   });
 }
 
@@ -546,6 +574,26 @@ function shardCount(value: string): number {
   if (!/^\d+$/.test(value.trim()) || n < 1 || n > 256)
     throw new SettingsError(`--shards ${value}: a whole number from 1 to 256`);
   return n;
+}
+
+function gitLimits(values: FlagValues<typeof runCommand>): Partial<PackLimits> {
+  const idle = parseDuration("git-idle-timeout", values["git-idle-timeout"]);
+  return Object.freeze({
+    deadlineMs: parseDuration("git-fetch-deadline", values["git-fetch-deadline"]),
+    windowMs: idle,
+    maxPackBytes: parseSize("git-max-pack-size", values["git-max-pack-size"]),
+    maxObjectBytes: parseSize("git-max-object-size", values["git-max-object-size"]),
+  });
+}
+
+/** `2Gi`, `100Mi`, `512Ki` or a bare number of bytes. */
+export function parseSize(flag: string, value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi)?$/.exec(value.trim());
+  const unit = { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 }[match?.[2] ?? ""] ?? 1;
+  const bytes = match ? Math.round(Number(match[1]) * unit) : NaN;
+  if (!Number.isFinite(bytes) || bytes <= 0)
+    throw new SettingsError(`--${flag} ${value}: use a size such as 2Gi, 100Mi or 512Ki`);
+  return bytes;
 }
 
 function leaderElection(values: FlagValues<typeof runCommand>): LeaderElectionSettings | undefined {

@@ -78,6 +78,16 @@ export interface LeaseItem {
   spec: LeaseSpec;
 }
 
+/** Objects per page of a list: Kubernetes' own clients (client-go's pager) use 500. */
+export const LIST_PAGE_SIZE = 500;
+/** Lists started again after a continue token expired, before the 410 is passed on. */
+const LIST_RESTARTS = 3;
+
+interface ListPage {
+  items?: KubernetesObject[];
+  metadata?: { resourceVersion?: string; continue?: string };
+}
+
 /** Per-call bound of a Lease call: one still pending after this is worth nothing to the election. */
 const leaseTimeoutMs = 5000;
 
@@ -191,24 +201,45 @@ export class ClusterClient {
     }
   }
 
+  /**
+   * Every object of a kind (in a namespace, by labels), read in pages of
+   * `pageSize` (default LIST_PAGE_SIZE) with `limit` and `continue`, so a
+   * namespace of tens of thousands of objects never arrives as one answer
+   * (issue 16). The pages are one consistent snapshot; when the server has
+   * let the continue token expire (410 Gone, after etcd compaction) the list
+   * starts again from the first page.
+   */
   async list(
     apiVersion: string,
     kind: string,
-    options: { namespace?: string; labelSelector?: string } = {},
+    options: { namespace?: string; labelSelector?: string; pageSize?: number } = {},
   ): Promise<{ items: KubernetesObject[]; resourceVersion: string }> {
     const path = await this.collectionPath(apiVersion, kind, options.namespace);
     if (!path) throw notServed(apiVersion, kind, `list ${kind}`);
-    const list = await this.call(`list ${kind}`, () =>
-      this.http.request<{ items?: KubernetesObject[]; metadata?: { resourceVersion?: string } }>(
-        "GET",
-        path,
-        { query: { labelSelector: options.labelSelector } },
-      ),
-    );
-    return {
-      items: (list.items ?? []).map((item) => ({ ...item, apiVersion, kind })),
-      resourceVersion: list.metadata?.resourceVersion ?? "",
-    };
+    const limit = options.pageSize ?? LIST_PAGE_SIZE;
+    for (let restart = 0; ; restart++) {
+      const items: KubernetesObject[] = [];
+      let token: string | undefined;
+      try {
+        for (;;) {
+          const page = await this.call(`list ${kind}`, () =>
+            this.http.request<ListPage>("GET", path, {
+              query: { labelSelector: options.labelSelector, limit, continue: token },
+            }),
+          );
+          for (const item of page.items ?? []) items.push({ ...item, apiVersion, kind });
+          token = page.metadata?.continue || undefined;
+          if (!token) return { items, resourceVersion: page.metadata?.resourceVersion ?? "" };
+        }
+      } catch (err) {
+        const expired = token && err instanceof KubeApiError && err.statusCode === 410;
+        if (!expired || restart >= LIST_RESTARTS) throw err;
+        this.options.log.info("list continue token expired; listing again from the start", {
+          kind,
+          server: this.server,
+        });
+      }
+    }
   }
 
   /** Deletes the object (background propagation); false when it was already gone. */

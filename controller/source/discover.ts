@@ -5,7 +5,8 @@
 // capabilities instead, and the refs come from ls-refs (git/ls-refs.ts).
 import type { HttpClient } from "isomorphic-git";
 import { GitRemoteHTTP } from "isomorphic-git/managers";
-import { ProtocolError, readPktLines } from "./git/pkt-line.js";
+import { defaultPackLimits, guardStream, PackLimitError, type PackLimits } from "./git/limits.js";
+import { ProtocolError, PktCounter, readPktLines } from "./git/pkt-line.js";
 import type { Advertisement } from "./git/ref-advertisement.js";
 import { parseCapabilities, type V2Capabilities } from "./git/protocol-v2.js";
 import type { RefListing } from "./ref-map.js";
@@ -29,15 +30,29 @@ export async function discoverRefs(
   url: string,
   headers: Record<string, string>,
   protocolVersion: 1 | 2 = 1,
+  limits: PackLimits = defaultPackLimits,
 ): Promise<Greeting> {
-  const recorder = bodyRecorder(http);
+  const recorder = bodyRecorder(http, limits);
   const remote = (await GitRemoteHTTP.discover({
     http: recorder.http,
     service: "git-upload-pack",
     url,
     headers,
     protocolVersion,
+  }).catch((err: unknown) => {
+    const cut = recorder.failure();
+    if (cut) throw cut;
+    // isomorphic-git's own words for a list that is not Git's: ours, typed.
+    const code = (err as { code?: string }).code;
+    if (code === "ParseError" || code === "EmptyServerResponseError")
+      throw new ProtocolError(
+        `the server's list of refs does not parse: ${(err as Error).message}`,
+      );
+    throw err;
   })) as HttpAdvertisement;
+  // However isomorphic-git took a cut body, a limit that cut it is the news.
+  const cut = recorder.failure();
+  if (cut) throw cut;
   // isomorphic-git takes the end of the stream for the end of the list; a
   // list cut short would look like deleted refs.
   await checkAdvertisementComplete(recorder.body(), remote.protocolVersion === 2 ? 1 : 2);
@@ -84,14 +99,38 @@ function advertisedRefs(refs: Map<string, string>): RefListing {
   return listing;
 }
 
-/** Wraps an HTTP client to keep a copy of the response body it served (a ref list: small). */
-function bodyRecorder(http: HttpClient): { http: HttpClient; body: () => Buffer } {
+/**
+ * Wraps an HTTP client to keep a copy of the response body it served (a ref
+ * list), cut at the limits on its bytes and refs, its deadline and a drip
+ * before isomorphic-git holds any more of it (issue 16).
+ */
+function bodyRecorder(
+  http: HttpClient,
+  limits: PackLimits,
+): { http: HttpClient; body: () => Buffer; failure: () => Error | undefined } {
   const chunks: Uint8Array[] = [];
+  let failed: Error | undefined;
   async function* record(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
     chunks.length = 0;
-    for await (const chunk of body) {
-      chunks.push(chunk);
-      yield chunk;
+    let counter: PktCounter | undefined = new PktCounter();
+    const guarded = guardStream(body, limits, limits.maxAdvertisementBytes, "the list of refs");
+    try {
+      for await (const chunk of guarded) {
+        try {
+          counter?.add(chunk);
+        } catch {
+          counter = undefined; // not pkt-lines (an error page): isomorphic-git's to judge
+        }
+        // The `# service` line and the flushes are not refs; a few lines of slack.
+        if (counter && counter.packets > limits.maxRefs + 2) {
+          throw new PackLimitError(`the server lists more than ${limits.maxRefs} refs`);
+        }
+        chunks.push(chunk);
+        yield chunk;
+      }
+    } catch (err) {
+      if (err instanceof PackLimitError) failed = err;
+      throw err;
     }
   }
   return {
@@ -102,6 +141,7 @@ function bodyRecorder(http: HttpClient): { http: HttpClient; body: () => Buffer 
       },
     },
     body: () => Buffer.concat(chunks),
+    failure: () => failed,
   };
 }
 

@@ -3,6 +3,7 @@
 // request, so nothing of the credentials can travel in them.
 import { describeError, SourceError } from "../errors.js";
 import { CorruptObjectError } from "./git/delta.js";
+import { PackLimitError } from "./git/limits.js";
 import { ProtocolError } from "./git/pkt-line.js";
 import { HttpTimeoutError } from "./http.js";
 import { SshError } from "./ssh-transport.js";
@@ -23,11 +24,12 @@ export function fetchError(
   });
 }
 
-/** Failures retrying cannot fix: the server refuses us or has no such repository. */
+/** Failures retrying cannot fix: the server refuses us, has no such repository, or passes a limit. */
 function isPermanent(err: unknown): boolean {
   if (err instanceof SshError) return err.retry === "never";
   const status = httpStatus(err);
   return (
+    err instanceof PackLimitError ||
     status === 401 ||
     status === 403 ||
     status === 404 ||
@@ -48,6 +50,7 @@ function reasonFor(err: unknown, hadCredentials: boolean): string {
   if (status !== undefined) return `the server answered HTTP ${status}`;
   if (err instanceof HttpTimeoutError) return `timed out: ${err.message}`;
   if (err instanceof SshError) return err.message;
+  if (err instanceof PackLimitError) return `refused the server's answer: ${err.message}`;
   if (err instanceof CorruptObjectError) return `the server sent a damaged pack: ${err.message}`;
   if (err instanceof ProtocolError) return err.message;
   if ((err as { code?: string }).code === "SmartHttpError")

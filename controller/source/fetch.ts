@@ -6,17 +6,12 @@
 // the repository's refs: the caller writes them once the objects they need
 // are safely stored.
 import { CorruptObjectError } from "./git/delta.js";
-import { indexPack } from "./git/index-pack.js";
+import { defaultPackLimits, guardStream, type PackLimits } from "./git/limits.js";
 import { lsRefsRequest, parseLsRefs } from "./git/ls-refs.js";
 import type { ObjectStore } from "./git/object-store.js";
 import type { ObjectType } from "./git/pack-entry.js";
-import {
-  collectPack,
-  fetchRequest,
-  packetsUntilFlush,
-  readFetchResponse,
-} from "./git/protocol-v2.js";
-import { storePack } from "./git/store-pack.js";
+import { fetchRequest, packetsUntilFlush, readFetchResponse } from "./git/protocol-v2.js";
+import { storePackStream } from "./git/store-pack.js";
 import { readUploadPackResponse, uploadPackRequest } from "./git/upload-pack.js";
 import { USER_AGENT } from "./http.js";
 import type { RefListing } from "./ref-map.js";
@@ -29,6 +24,8 @@ export interface FetchTarget {
   v2?: boolean;
   gitdir: string;
   objects: ObjectStore;
+  /** What the server may make us hold, and for how long (default: defaultPackLimits). */
+  limits?: PackLimits;
 }
 
 export interface FetchResult {
@@ -62,13 +59,19 @@ export async function fetchAll(
   everything = false,
 ): Promise<FetchResult> {
   const { transport } = target;
+  const limits = target.limits ?? defaultPackLimits;
   try {
     const greeting = await transport.greet(target.v2 !== false);
     const remote =
       greeting.version === 2
         ? parseLsRefs(
             await packetsUntilFlush(
-              transport.uploadPack(lsRefsRequest(greeting.capabilities, USER_AGENT)),
+              guardStream(
+                transport.uploadPack(lsRefsRequest(greeting.capabilities, USER_AGENT)),
+                limits,
+                limits.maxAdvertisementBytes,
+                "the list of refs",
+              ),
             ),
           )
         : greeting.discovery;
@@ -95,7 +98,8 @@ export async function fetchAll(
         if (await target.objects.has(oid)) common.push(oid);
       }
     }
-    let pack: Buffer;
+    // The pack streams to disk as it is indexed, never whole in memory (issue 16).
+    let pack: AsyncIterable<Buffer>;
     if (greeting.version === 2) {
       const request = fetchRequest({
         wants,
@@ -103,8 +107,14 @@ export async function fetchAll(
         server: greeting.capabilities,
         agent: USER_AGENT,
       });
-      // The pack arrives as a stream; buffered here until the streaming indexer takes it (issue 16).
-      pack = await collectPack(readFetchResponse(transport.uploadPack(request)));
+      pack = readFetchResponse(
+        guardStream(
+          transport.uploadPack(request),
+          limits,
+          limits.maxPackBytes,
+          "the pack response",
+        ),
+      );
     } else {
       const request = uploadPackRequest({
         wants,
@@ -112,14 +122,12 @@ export async function fetchAll(
         serverCapabilities: greeting.discovery.capabilities,
         agent: USER_AGENT,
       });
-      pack = await readUploadPackResponse(transport.uploadPack(request));
+      pack = readUploadPackResponse(transport.uploadPack(request), limits);
     }
-    if (pack.length > 0) {
-      const indexed = await indexPack(pack);
-      await storePack(target.gitdir, pack, indexed);
-      await target.objects.refresh();
-      result.received = indexed.objects.length;
-      for (const o of indexed.objects) result.types.set(o.oid, o.type);
+    const stored = await storePackStream(target.objects, pack, limits);
+    if (stored) {
+      result.received = stored.objects.length;
+      for (const o of stored.objects) result.types.set(o.oid, o.type);
     }
     // Refs must never point at objects we lack: check the server sent what we asked.
     for (const oid of wants) {

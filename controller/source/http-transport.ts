@@ -4,6 +4,7 @@
 import type { HttpClient } from "isomorphic-git";
 import { GitRemoteHTTP } from "isomorphic-git/managers";
 import { discoverRefs } from "./discover.js";
+import type { PackLimits } from "./git/limits.js";
 import type { GitTransport } from "./transport.js";
 
 export function httpTransport(options: {
@@ -12,6 +13,8 @@ export function httpTransport(options: {
   http: HttpClient;
   /** Sent with every request, when the server needs credentials. */
   authorization?: string;
+  /** Bounds on the ref advertisement (the pack's are the caller's). */
+  limits?: PackLimits;
 }): GitTransport {
   let v2 = false;
   let received = 0;
@@ -33,7 +36,13 @@ export function httpTransport(options: {
   });
   return {
     async greet(wantV2) {
-      const greeting = await discoverRefs(http, options.url, headers(), wantV2 ? 2 : 1);
+      const greeting = await discoverRefs(
+        http,
+        options.url,
+        headers(),
+        wantV2 ? 2 : 1,
+        options.limits,
+      );
       v2 = greeting.version === 2;
       return greeting;
     },

@@ -6,6 +6,7 @@ import type { GitCredentials } from "./credentials.js";
 import type { SshCredentials } from "./ssh-transport.js";
 import { isSshLocation } from "../ssh/location.js";
 import { openLocalSource } from "./local-source.js";
+import type { PackLimits } from "./git/limits.js";
 import type { RetryPolicy } from "./retry.js";
 import type { SourceLog } from "./source-log.js";
 import type { GitSource, RefMap } from "./types.js";
@@ -22,6 +23,8 @@ export interface SourceOptions {
   /** For a path: called when its refs change. URLs are synced by polling and webhooks. */
   onChange?: (refs: RefMap) => void;
   timeoutMs?: number;
+  /** What a server may make us hold, and for how long (git/limits.ts). */
+  limits?: Partial<PackLimits>;
   retry?: RetryPolicy;
   log?: SourceLog;
 }

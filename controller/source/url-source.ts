@@ -2,7 +2,7 @@
 // a bare repository under the state directory: every branch and tag, pruned and force-moved as upstream
 // does. The refs live in one packed-refs file written after the objects they
 // need, so a fetch that fails anywhere leaves the last good state as it was.
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describeError, maskUrl, SourceError } from "../errors.js";
 import { authorizationHeader, splitUrlCredentials, type GitCredentials } from "./credentials.js";
@@ -10,6 +10,8 @@ import { prepareClone } from "./clone-dir.js";
 import { fetchAll, type FetchResult } from "./fetch.js";
 import { fetchError } from "./fetch-errors.js";
 import { writeFileAtomic } from "./git/atomic-write.js";
+import { defaultPackLimits, type PackLimits } from "./git/limits.js";
+import { mergePacks } from "./git/merge-packs.js";
 import { ObjectStore } from "./git/object-store.js";
 import { formatPackedRefs, parsePackedRefs, type PackedRef } from "./git/packed-refs.js";
 import { readHead } from "./git/ref-store.js";
@@ -34,10 +36,12 @@ export interface UrlSourceOptions {
   ssh?: SshCredentials;
   /** Ask for Git protocol v2 (the default) or speak v0 only. */
   protocol?: 0 | 2;
-  /** A network call fails after this long without a byte from the server. Default 30 s. */
+  /** A network call fails after this long without a byte from the server. Default: limits.windowMs. */
   timeoutMs?: number;
+  /** What the server may make us hold, and for how long. Default: defaultPackLimits. */
+  limits?: Partial<PackLimits>;
   retry?: RetryPolicy;
-  /** Packs kept before they are replaced by one fresh full fetch. Default 20. */
+  /** Packs kept before they are joined into one, locally. Default 20. */
   maxPacks?: number;
   log?: SourceLog;
 }
@@ -179,14 +183,19 @@ class UrlSource implements GitSource {
     return this.current;
   }
 
+  private limits(): PackLimits {
+    return { ...defaultPackLimits, ...this.options.limits };
+  }
+
   /** Smart HTTP or SSH: a new one per attempt (an SSH connection lasts one fetch). */
   private transport(): GitTransport {
-    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const timeoutMs = this.options.timeoutMs ?? this.options.limits?.windowMs ?? 30_000;
     if (this.ssh) return sshTransport(this.ssh.location, this.ssh.credentials, timeoutMs);
     return httpTransport({
       url: this.url,
       http: httpClient(timeoutMs),
       authorization: this.authorization,
+      limits: this.limits(),
     });
   }
 
@@ -196,6 +205,7 @@ class UrlSource implements GitSource {
       v2: this.options.protocol !== 0,
       gitdir: this.gitdir,
       objects: this.objects,
+      limits: this.limits(),
     });
     const hadCredentials = this.authorization !== undefined;
     return withRetry(
@@ -252,21 +262,18 @@ class UrlSource implements GitSource {
 
   /**
    * One pack per fetch adds up, and every read looks through each of them:
-   * past the limit, fetch everything once more into a single pack and drop the
-   * rest. Objects no ref reaches any more go with them, as `git gc` would.
+   * past the limit, the packs are joined into one, locally (merge-packs.ts).
+   * This used to fetch the whole repository again; for a large repository that
+   * meant downloading all of it every `maxPacks` pushes, and the pack is now
+   * indexed from disk in bounded memory either way (issue 16). The price:
+   * objects no ref reaches any more (deleted branches, force-pushes) stay in
+   * the clone, as in any Git clone before `git gc`; deleting the clone under
+   * the state directory drops them at the next start.
    */
   private async compact(): Promise<void> {
-    const old = this.objects.packNames();
     try {
-      const result = await this.fetchWithRetry([], true);
-      await this.writeRefs(result);
-      await this.adopt(result.listing, result.head, result.types);
-      const fresh = this.objects.packNames().filter((name) => !old.includes(name));
-      if (fresh.length === 0) return;
-      for (const name of old) {
-        await rm(path.join(this.gitdir, "objects", "pack", `${name}.idx`), { force: true });
-        await rm(path.join(this.gitdir, "objects", "pack", `${name}.pack`), { force: true });
-      }
+      const limits = { ...defaultPackLimits, ...this.options.limits };
+      await mergePacks(this.objects, this.objects.packNames(), limits);
       await this.reader.refresh();
     } catch (err) {
       this.options.log?.({

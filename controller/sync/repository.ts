@@ -52,6 +52,7 @@ export class Repository {
       stateDir: this.settings.stateDir,
       ...(this.settings.credentials ? { credentials: this.settings.credentials } : {}),
       ...(this.settings.ssh ? { ssh: this.settings.ssh } : {}),
+      ...(this.settings.gitLimits ? { limits: this.settings.gitLimits } : {}),
       onChange: () => this.queue.request({ fetch: true, reason: "local commit" }),
       log: ({ level, msg, ...fields }) => this.log[level](msg, fields),
     });

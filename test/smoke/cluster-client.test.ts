@@ -157,4 +157,41 @@ describe("the controller's cluster client", () => {
       await cache.stop();
     }
   });
+
+  // Issue 16: more objects than one page (500), read in pages that make one list.
+  it("lists a namespace of more objects than one page, in pages, all of them once", async () => {
+    const many = await createNamespace("paged");
+    try {
+      const { core } = clients();
+      const names = Array.from({ length: 1203 }, (_, i) => `cm-${String(i).padStart(4, "0")}`);
+      const queue = [...names];
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          for (let name = queue.shift(); name; name = queue.shift()) {
+            await core.createNamespacedConfigMap({
+              namespace: many.name,
+              body: { metadata: { name, labels: managed }, data: {} },
+            });
+          }
+        }),
+      );
+      // The server does page this namespace: one page of 500 ends with a continue token.
+      const first = await core.listNamespacedConfigMap({ namespace: many.name, limit: 500 });
+      expect(first.items).toHaveLength(500);
+      expect(first.metadata?._continue).toBeTruthy();
+
+      for (const pageSize of [undefined, 100]) {
+        const { items, resourceVersion } = await client.list("v1", "ConfigMap", {
+          namespace: many.name,
+          labelSelector: managedSelector,
+          ...(pageSize ? { pageSize } : {}),
+        });
+        expect(items.map((i) => i.metadata?.name)).toEqual(names);
+        expect(items.every((i) => i.apiVersion === "v1" && i.kind === "ConfigMap")).toBe(true);
+        expect(resourceVersion).toMatch(/^\d+$/);
+      }
+    } finally {
+      await many.remove();
+    }
+  });
 });

@@ -2,6 +2,7 @@
 // base's size and the result's size as little-endian base-128 numbers, then
 // instructions that copy a range of the base or insert literal bytes.
 import { KubefoxError } from "../../errors.js";
+import { checkSize, defaultPackLimits } from "./limits.js";
 
 /** A pack or object that breaks Git's formats: corrupt, truncated or hostile. A fresh fetch may bring it whole. */
 export class CorruptObjectError extends KubefoxError {
@@ -29,12 +30,22 @@ export function deltaResultSize(deltaStart: Uint8Array): number {
   return readSize(deltaStart, next)[0];
 }
 
-export function applyDelta(base: Buffer, delta: Buffer): Buffer {
+/**
+ * Applies a delta to its base. The sizes the delta states are checked (the
+ * base's against the base we hold, the result's against `maxResultBytes`)
+ * before its result is allocated.
+ */
+export function applyDelta(
+  base: Buffer,
+  delta: Buffer,
+  maxResultBytes = defaultPackLimits.maxObjectBytes,
+): Buffer {
   const [baseSize, afterBase] = readSize(delta, 0);
   const [resultSize, start] = readSize(delta, afterBase);
   if (baseSize !== base.length) {
     throw new CorruptObjectError(`delta expects a base of ${baseSize} bytes, got ${base.length}`);
   }
+  checkSize("the object a delta makes", resultSize, maxResultBytes);
   const out = Buffer.allocUnsafe(resultSize);
   let o = 0;
   let i = start;

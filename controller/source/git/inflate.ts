@@ -3,14 +3,23 @@
 import zlib from "node:zlib";
 import { CorruptObjectError } from "./delta.js";
 
+/** The zlib stream stops at the end of the bytes given: more may follow (a pack still arriving). */
+export class InflateTruncatedError extends CorruptObjectError {}
+
 interface InflateInfo {
   buffer: Buffer;
   engine: { bytesWritten: number };
 }
 
+/** Output is grown in steps of at most this, so a stated size is never allocated up front. */
+const MAX_CHUNK = 1024 * 1024;
+
 /**
  * Inflates the zlib stream that starts at `buf[start]` and must yield exactly
- * `size` bytes; returns them and the index just past the stream.
+ * `size` bytes; returns them and the index just past the stream. zlib stops
+ * at `size` (a stream that would go on fails), and its output grows as data
+ * really comes out, so a header that lies about the size costs nothing; the
+ * caller checks `size` against its limit first.
  */
 export function inflateAt(
   buf: Buffer,
@@ -23,13 +32,15 @@ export function inflateAt(
     // `info` makes Node return the engine, whose bytesWritten is the input consumed.
     result = zlib.inflateSync(buf.subarray(start, limit), {
       info: true,
-      chunkSize: Math.max(64, size + 1),
+      chunkSize: Math.min(MAX_CHUNK, Math.max(64, size + 1)),
       maxOutputLength: Math.max(1, size),
     }) as unknown as InflateInfo;
   } catch (err) {
-    throw new CorruptObjectError(
-      `object data at ${start} does not inflate: ${(err as Error).message}`,
-    );
+    const Failure =
+      (err as NodeJS.ErrnoException).code === "Z_BUF_ERROR"
+        ? InflateTruncatedError
+        : CorruptObjectError;
+    throw new Failure(`object data at ${start} does not inflate: ${(err as Error).message}`);
   }
   if (result.buffer.length !== size) {
     throw new CorruptObjectError(

@@ -9,7 +9,8 @@ export class ProtocolError extends KubefoxError {
   readonly retry = "backoff";
 }
 
-const MAX_PKT = 65520;
+/** The longest pkt-line Git sends or accepts, its 4-byte length included. */
+export const MAX_PKT = 65520;
 
 export const FLUSH = Buffer.from("0000");
 
@@ -26,9 +27,12 @@ export function pktLine(payload: string | Buffer): Buffer {
 export async function* readPktLines(
   body: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<Buffer | null, void, undefined> {
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   for await (const chunk of body) {
-    pending = pending.length ? Buffer.concat([pending, chunk]) : Buffer.from(chunk);
+    // At most one packet's bytes (65,520) are held back between chunks.
+    pending = pending.length
+      ? Buffer.concat([pending, chunk])
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     let pos = 0;
     while (pending.length - pos >= 4) {
       const length = parseLength(pending, pos);
@@ -53,5 +57,40 @@ function parseLength(buf: Buffer, pos: number): number {
     throw new ProtocolError(`bad pkt-line length ${JSON.stringify(hex)}`);
   const length = Number.parseInt(hex, 16);
   if (length === 3) throw new ProtocolError(`bad pkt-line length ${hex}`);
+  // A longer line is no Git server's: refused before its bytes are waited for.
+  if (length > MAX_PKT)
+    throw new ProtocolError(`pkt-line length ${length} is over Git's ${MAX_PKT}`);
   return length;
+}
+
+/**
+ * Counts the packets of a stream as its chunks pass, without keeping them:
+ * how a ref advertisement is cut at a limit on refs while it still arrives.
+ */
+export class PktCounter {
+  packets = 0;
+  private header = "";
+  private skip = 0;
+
+  add(chunk: Uint8Array): void {
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, chunk.length - pos);
+        this.skip -= n;
+        pos += n;
+        continue;
+      }
+      const n = Math.min(4 - this.header.length, chunk.length - pos);
+      this.header += Buffer.from(chunk.buffer, chunk.byteOffset + pos, n).toString("latin1");
+      pos += n;
+      if (this.header.length < 4) return;
+      const length = parseLength(Buffer.from(this.header, "latin1"), 0);
+      this.header = "";
+      if (length >= 4) {
+        this.packets++;
+        this.skip = length - 4;
+      }
+    }
+  }
 }

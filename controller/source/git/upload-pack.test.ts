@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { pktLine, FLUSH, ProtocolError } from "./pkt-line.js";
-import { readUploadPackResponse, uploadPackRequest } from "./upload-pack.js";
+import { defaultPackLimits, guardStream, PackLimitError } from "./limits.js";
+import { pktLine, FLUSH, ProtocolError, readPktLines } from "./pkt-line.js";
+import { readUploadPackResponse, sideBandPayloads, uploadPackRequest } from "./upload-pack.js";
 
 const want = "a".repeat(40);
 const have = "b".repeat(40);
@@ -28,12 +29,54 @@ describe("uploadPackRequest", () => {
   });
 });
 
+async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(part);
+  return Buffer.concat(parts);
+}
+
 describe("readUploadPackResponse", () => {
-  it("returns the pack from side-band 1, skipping ACK/NAK and progress", async () => {
-    const pack = await readUploadPackResponse(
-      chunks(pktLine("NAK\n"), band(2, "counting"), band(1, "PACK"), band(1, "rest"), FLUSH),
+  it("yields the pack from side-band 1, skipping ACK/NAK and progress", async () => {
+    const pack = await collect(
+      readUploadPackResponse(
+        chunks(pktLine("NAK\n"), band(2, "counting"), band(1, "PACK"), band(1, "rest"), FLUSH),
+      ),
     );
     expect(pack.toString()).toBe("PACKrest");
+  });
+
+  it("cuts a response past its byte limit, and a pkt-line longer than Git's", async () => {
+    const limits = { ...defaultPackLimits, maxPackBytes: 100 };
+    const err = await collect(
+      readUploadPackResponse(
+        chunks(pktLine("NAK\n"), ...Array(20).fill(band(1, "x".repeat(10)))),
+        limits,
+      ),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PackLimitError);
+    expect((err as Error).message).toBe("the pack response is over the limit of 100 bytes");
+    const long = await collect(readUploadPackResponse(chunks(Buffer.from("fff1")))).catch(
+      (e: unknown) => e,
+    );
+    expect((long as Error).message).toBe("pkt-line length 65521 is over Git's 65520");
+  });
+
+  it("cuts a response that slows to a drip", async () => {
+    let clock = 0;
+    async function* drip(): AsyncGenerator<Uint8Array> {
+      for (const byte of band(1, "PACK".repeat(100))) {
+        clock += 1000;
+        yield Uint8Array.of(byte);
+      }
+    }
+    const limits = { ...defaultPackLimits, windowMs: 10_000, minWindowBytes: 100 };
+    const err = await collect(
+      sideBandPayloads(
+        readPktLines(guardStream(drip(), limits, Infinity, "the pack response", () => clock)),
+      ),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PackLimitError);
+    expect((err as Error).message).toMatch(/^the pack response slowed to 10 bytes in 10.0s/);
   });
 
   it.each([
@@ -59,7 +102,7 @@ describe("readUploadPackResponse", () => {
     ],
     ["a bad length", [Buffer.from("zzzz")], "bad pkt-line length"],
   ])("fails on %s", async (_what, parts, message) => {
-    const err = await readUploadPackResponse(chunks(...parts)).catch((e: unknown) => e);
+    const err = await collect(readUploadPackResponse(chunks(...parts))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProtocolError);
     expect((err as Error).message).toContain(message);
   });
