@@ -59,8 +59,9 @@ describe("ref discovery", () => {
         async (answer) => {
           body = answer;
           try {
-            const found = await discoverRefs(httpClient(5000), url, {}, limits);
-            expect(found.listing.size).toBeLessThanOrEqual(limits.maxRefs);
+            const found = await discoverRefs(httpClient(5000), url, {}, 1, limits);
+            if (found.version === 0)
+              expect(found.discovery.listing.size).toBeLessThanOrEqual(limits.maxRefs);
           } catch (err) {
             expect(err).toBeInstanceOf(KubefoxError);
           }
@@ -75,16 +76,17 @@ describe("ref discovery", () => {
     [15, undefined],
   ])("refuses a list past the limit on refs (%i refs)", async (refs, refused) => {
     body = advertisement(refs);
-    const result = discoverRefs(httpClient(5000), url, {}, limits);
+    const result = discoverRefs(httpClient(5000), url, {}, 1, limits);
     if (refused) await expect(result).rejects.toThrow(refused);
-    else expect((await result).listing.size).toBe(refs);
+    else expect(await result).toMatchObject({ version: 0, discovery: { listing: { size: refs } } });
   });
 
   it("refuses a list past the limit on bytes", async () => {
     body = advertisement(100);
-    const err = await discoverRefs(httpClient(5000), url, {}, { ...limits, maxRefs: 1000 }).catch(
-      (e: unknown) => e,
-    );
+    const err = await discoverRefs(httpClient(5000), url, {}, 1, {
+      ...limits,
+      maxRefs: 1000,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PackLimitError);
     expect((err as Error).message).toBe("the list of refs is over the limit of 4 KiB");
   });
