@@ -372,7 +372,7 @@ async function heapBreakdown(url: string): Promise<Record<string, number>> {
   };
 }
 
-async function peakRssMb(pid: number): Promise<number> {
+export async function peakRssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
@@ -386,7 +386,7 @@ function kubeConfig(cluster: Cluster): KubeConfig {
 }
 
 /** The real CLI in its own process (node, not tsx's wrapper, so the pid is the controller's). */
-async function runController(
+export async function runController(
   cluster: Cluster,
   workDir: string,
   repo: string,
@@ -439,7 +439,7 @@ interface ImageWatch {
 }
 
 /** Every Deployment's image in a namespace, as the API server's watch reports it. */
-async function watchImages(cluster: Cluster, namespace: string): Promise<ImageWatch> {
+export async function watchImages(cluster: Cluster, namespace: string): Promise<ImageWatch> {
   const images = new Map<string, string>();
   let waiter: (() => void) | undefined;
   const watch = new Watch(kubeConfig(cluster));

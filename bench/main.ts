@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { git } from "../hack/git/run.js";
 import { clusterBench, formatClusterBench } from "./cluster.js";
+import { dashboardBench, formatDashboardBench } from "./dashboard.js";
 import { formatGitBench, gitBench } from "./git.js";
 import { imageNodeFlags } from "./node-flags.js";
 import { formatStartupBench, startupBench } from "./startup.js";
@@ -32,9 +33,9 @@ try {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? "unknown",
   };
-  // KUBEFOX_BENCH=startup, =git, =cluster, =memory or =rollout runs one part only.
+  // KUBEFOX_BENCH=startup, =git, =cluster, =memory, =rollout or =dashboard runs one part only.
   const only = process.env.KUBEFOX_BENCH;
-  const parts = ["startup", "git", "cluster", "memory", "rollout"];
+  const parts = ["startup", "git", "cluster", "memory", "rollout", "dashboard"];
   if (only && !parts.includes(only))
     throw new Error(`KUBEFOX_BENCH=${only}: use one of ${parts.join(", ")}`);
   // First, while nothing else the bench starts is running.
@@ -51,10 +52,15 @@ try {
         })
       : undefined;
   if (clusterResult) console.log(formatClusterBench(clusterResult));
+  const dashboardResult =
+    !only || only === "dashboard"
+      ? await dashboardBench(path.join(workDir, "dashboard"))
+      : undefined;
+  if (dashboardResult) console.log(formatDashboardBench(dashboardResult));
   const file = path.resolve("bench-results.json");
   await writeFile(
     file,
-    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, cluster: clusterResult }, null, 2)}\n`,
+    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, cluster: clusterResult, dashboard: dashboardResult }, null, 2)}\n`,
   );
   console.log(`\nwritten to ${file}`);
 } finally {

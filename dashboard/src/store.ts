@@ -205,7 +205,8 @@ export function apply(event: StreamEvent): void {
       // A new control branch may add or remove platforms; the repository's health moved.
       void refreshPlatformNames();
       void refreshSystems();
-      for (const s of state.refs.keys()) void refreshRefs(s);
+      for (const s of state.refs.keys())
+        if (state.systemNames?.includes(s) !== false) void refreshRefs(s);
       break;
     case "pod": {
       const platform = event.data.platform;

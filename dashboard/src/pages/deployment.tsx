@@ -14,7 +14,11 @@ export function DeploymentPage(props: { platform: string; system: string; ref: s
   const state = useStore();
   const loaded = state.platforms.get(props.platform);
   const p = loaded?.value;
-  const d = p?.status.deployments.find((x) => x.system === props.system && x.ref === props.ref);
+  // The system's name comes from kubefox.yaml on the control branch; while that does not
+  // load, the API names it after the repository. A platform runs one system: the ref decides.
+  const d =
+    p?.status.deployments.find((x) => x.system === props.system && x.ref === props.ref) ??
+    p?.status.deployments.find((x) => x.ref === props.ref);
   if (!p || !d)
     return (
       <>

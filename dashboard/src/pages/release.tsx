@@ -17,9 +17,11 @@ export function ReleasePage(props: { platform: string; system: string; environme
   const state = useStore();
   const loaded = state.platforms.get(props.platform);
   const p = loaded?.value;
-  const r = p?.status.releases.find(
-    (x) => x.system === props.system && x.environment === props.environment,
-  );
+  // As for a deployment: the environment decides when the system's name moved.
+  const r =
+    p?.status.releases.find(
+      (x) => x.system === props.system && x.environment === props.environment,
+    ) ?? p?.status.releases.find((x) => x.environment === props.environment);
   if (!p || !r)
     return (
       <>
