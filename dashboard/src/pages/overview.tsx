@@ -78,7 +78,7 @@ function Platform({ name, state }: { name: string; state: DashState }) {
   return (
     <section class="card platform" aria-labelledby={`p-${name}`} data-platform={name}>
       <h2 id={`p-${name}`}>
-        Platform {name} {p ? <StateBadge state={p.status.healthy ? "Ready" : worst(p)} /> : null}
+        Platform {name} {p ? <StateBadge state={worst(p)} /> : null}
       </h2>
       {p ? (
         <>
@@ -102,6 +102,7 @@ function Platform({ name, state }: { name: string; state: DashState }) {
 }
 
 const order = ["Failed", "Degraded", "Progressing", "Pending", "Ready"] as const;
+/** The platform's state: its worst deployment or release (the API's `healthy` leaves releases out). */
 function worst(p: PlatformObject) {
   const states = [
     ...p.status.deployments.map((d) => d.status.state),

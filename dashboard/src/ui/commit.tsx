@@ -1,8 +1,7 @@
 // A commit: its short id, linked to the Git host's page where the repository
 // URL says which host it is, and its subject as text.
 import { commitUrl } from "../git-links.js";
-import { wantSubject } from "../store.js";
-import { useStore } from "../hooks.js";
+import { state, wantSubject } from "../store.js";
 
 export function Commit(props: {
   id: string | undefined;
@@ -10,7 +9,9 @@ export function Commit(props: {
   system: string;
   subject?: boolean;
 }) {
-  const { subjects } = useStore();
+  // Pages follow the store and render their rows again on a change: no listener per commit
+  // (a deployment page at 500 components has 500 of them).
+  const { subjects } = state;
   const { id, repo, system } = props;
   if (!id) return <span class="muted">none</span>;
   const short = id.slice(0, 7);
