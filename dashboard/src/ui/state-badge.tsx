@@ -10,7 +10,7 @@ const icons: Record<State | ArchiveReason | "Active" | "Unknown", string> = {
   Degraded: "!",
   Failed: "✕",
   Superseded: "↥",
-  PendingDeadlineExceeded: "⌛",
+  PendingDeadlineExceeded: "⊘",
   RolledBack: "↶",
   Active: "●",
   Unknown: "?",
