@@ -59,6 +59,7 @@ export function onChange(listener: () => void): () => void {
 }
 
 const running = new Map<string, Promise<void>>();
+const minReadGapMs = 250;
 const again = new Set<string>();
 
 /** Runs `read` for `key`, never two at once; asked again while running, it runs once more after. */
@@ -72,6 +73,8 @@ function coalesce(key: string, read: () => Promise<void>): Promise<void> {
       do {
         again.delete(key);
         await read();
+        // At most a few reads of one thing a second, however many events ask for it.
+        if (again.has(key)) await new Promise((r) => setTimeout(r, minReadGapMs));
       } while (again.has(key));
     } finally {
       running.delete(key);
@@ -209,11 +212,12 @@ export function apply(event: StreamEvent): void {
         if (state.systemNames?.includes(s) !== false) void refreshRefs(s);
       break;
     case "pod": {
+      // A pod changes the topology. The status it moves (replicas, health) comes with the
+      // platform event of the reconcile the Deployment's change starts: rolling 500
+      // components means 1,000 pod events, and each open page reading the whole platform
+      // for each of them would load the controller for nothing.
       const platform = event.data.platform;
-      if (platform) {
-        void refreshPlatform(platform);
-        if (state.topologies.has(platform)) void refreshTopology(platform);
-      }
+      if (platform && state.topologies.has(platform)) void refreshTopology(platform);
       break;
     }
   }
