@@ -10,7 +10,8 @@
 # major). .ci/run runs the test suite on this version too, besides the machine's.
 ARG NODE_VERSION=24.21
 
-# 1. Compile: `npm run build` (tsc -p tsconfig.build.json) writes dist/.
+# 1. Compile: `npm run build` (tsc -p tsconfig.build.json) writes dist/, and
+#    `npm run build:dashboard` (esbuild) the dashboard's assets into dist/dashboard/.
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -20,6 +21,8 @@ COPY controller/ controller/
 COPY webhooks/ webhooks/
 COPY schemas/ schemas/
 RUN npm run build
+COPY dashboard/ dashboard/
+RUN npm run build:dashboard
 
 # 2. Production dependencies only, from the same lockfile.
 FROM node:${NODE_VERSION}-bookworm-slim AS deps

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { git } from "../hack/git/run.js";
 import { clusterBench, formatClusterBench } from "./cluster.js";
+import { dashboardBench, formatDashboardBench } from "./dashboard.js";
 import { formatGitBench, gitBench } from "./git.js";
 import { formatGitTransportBench, gitTransportBench } from "./git-transports.js";
 import { formatPackMemory, packMemoryBench } from "./pack-memory.js";
@@ -51,6 +52,7 @@ try {
     "topology",
     "notify",
     "scale",
+    "dashboard",
     "shard",
   ];
   if (only && !parts.includes(only))
@@ -90,7 +92,10 @@ try {
   const scaleResult =
     !only || only === "scale"
       ? await scaleBench(path.join(workDir, "scale"), {
-          sizes: process.env.KUBEFOX_BENCH_SIZES?.split(",").map(Number) ?? defaultSizes,
+          // Every size takes about 20 minutes on 2 cores: the whole bench takes the first only.
+          sizes:
+            process.env.KUBEFOX_BENCH_SIZES?.split(",").map(Number) ??
+            (only === "scale" ? defaultSizes : defaultSizes.slice(0, 1)),
           replicas: Number(process.env.KUBEFOX_BENCH_REPLICAS ?? 1),
           pushes: 10,
         })
@@ -100,10 +105,15 @@ try {
   const shardResult =
     !only || only === "shard" ? await shardBench(path.join(workDir, "shard")) : undefined;
   if (shardResult) console.log(formatShardBench(shardResult));
+  const dashboardResult =
+    !only || only === "dashboard"
+      ? await dashboardBench(path.join(workDir, "dashboard"))
+      : undefined;
+  if (dashboardResult) console.log(formatDashboardBench(dashboardResult));
   const file = path.resolve("bench-results.json");
   await writeFile(
     file,
-    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, gitTransports: gitTransportsResult, pack: packResult, cluster: clusterResult, topology: topologyResult, notify: notifyResult, scale: scaleResult, shard: shardResult }, null, 2)}\n`,
+    `${JSON.stringify({ environment, startup: startupResult, git: gitResult, gitTransports: gitTransportsResult, pack: packResult, cluster: clusterResult, topology: topologyResult, notify: notifyResult, scale: scaleResult, shard: shardResult, dashboard: dashboardResult }, null, 2)}\n`,
   );
   console.log(`\nwritten to ${file}`);
 } finally {

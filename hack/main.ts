@@ -15,6 +15,7 @@ import { clusterDir, clusterStatus, startCluster } from "./cluster/cluster.js";
 import { freePort } from "./cluster/ports.js";
 import { isAlive, readState } from "./cluster/processes.js";
 import { WorkingCopy } from "./git/working-copy.js";
+import { ensureDashboard } from "../dashboard/build.js";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const demoDir = path.join(
@@ -103,6 +104,8 @@ const cluster = await localCluster().catch((err: Error) => {
   process.exit(1);
 });
 const repo = await demoRepository();
+// The dashboard the controller serves at /: built when a source changed since (issue 13).
+await ensureDashboard();
 await mkdir(path.join(demoDir, "state"), { recursive: true });
 const port = (await portFree(8080)) ? 8080 : await freePort();
 const api = `http://127.0.0.1:${port}`;
@@ -132,6 +135,7 @@ console.log(`
 kubefox-gitops is running on repo-template, against a local control plane
 (${cluster.about}).
 
+  Dashboard    ${api}/
   Status API   ${api}/api/kubefox/v0/platform/local/deployment
   Health       ${api}/readyz
   Cluster      export KUBECONFIG=${cluster.kubeconfig}

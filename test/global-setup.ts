@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import { startCluster, type Cluster } from "../hack/cluster/cluster.js";
 import { startGitServer, type GitServer } from "../hack/git/server.js";
+import { ensureDashboard } from "../dashboard/build.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -29,6 +30,8 @@ const gitServers: GitServer[] = [];
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
+  // The controller serves the built dashboard: build it when a source is newer (issue 13).
+  await ensureDashboard();
   cluster = await startCluster({
     name: `test-${process.pid}`,
     nodes: 2,

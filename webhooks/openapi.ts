@@ -157,7 +157,9 @@ const apiPaths: Record<string, Record<string, unknown>> = {
     get: {
       summary:
         `server-sent events, each named with the schema of its data: ${eventSchemaNames.join(", ")}. ` +
-        "sync and platform come as syncs finish, pod as managed pods are created, become ready, restart or are deleted",
+        "sync and platform come as syncs finish, pod as managed pods are created, become ready, restart or are deleted. " +
+        "Each event has an id: a client that reconnects with Last-Event-ID is sent what it missed " +
+        "(response header X-Kubefox-Replay: the count), or X-Kubefox-Replay: reset when that id is no longer known (read everything again)",
       security: secured,
       responses: {
         "200": {

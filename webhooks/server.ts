@@ -8,8 +8,10 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { bearerAllowed, isOpenPath } from "./api/auth.js";
 import { ApiError, failed, readOnlyMessage, type Answer } from "./api/envelope.js";
 import { apiRoutes } from "./api/routes.js";
+import { EventHub } from "./api/event-hub.js";
 import { sseComment, sseFrame } from "./api/sse.js";
 import { apiBase, type StatusView } from "./api/types.js";
+import { dashboardRoutes } from "./dashboard.js";
 import { openApiDocument } from "./openapi.js";
 import { providers } from "./providers.js";
 import type { Provider } from "./provider.js";
@@ -50,6 +52,10 @@ export interface ServerDeps {
   log: ServerLog;
   /** How often an idle events stream gets a keep-alive comment (default 15 s). */
   heartbeatMs?: number;
+  /** The built dashboard's folder (index.html, assets/); undefined or unbuilt: `/` says so. */
+  dashboardDir?: string;
+  /** How long the events stream's replay log outlives its last client (default 60 s). */
+  replayGraceMs?: number;
 }
 
 export interface RunningServer {
@@ -65,6 +71,7 @@ const writeVerbs = ["post", "put", "patch", "delete"] as const;
 export function createServer(deps: ServerDeps) {
   const { log, view, metrics } = deps;
   const streams = new Set<ServerResponse>();
+  const hub = new EventHub(view, deps.replayGraceMs ?? 60_000);
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
@@ -78,6 +85,9 @@ export function createServer(deps: ServerDeps) {
     else
       res.status(503).json({ ready: false, message: "waiting for every repository's first sync" });
   });
+
+  // The dashboard's page and assets: open, since they hold no data (dashboard.ts).
+  app.use(dashboardRoutes(deps.dashboardDir));
 
   // The optional bearer token, for everything else but the signed webhooks.
   app.use((req, res, next) => {
@@ -131,19 +141,27 @@ export function createServer(deps: ServerDeps) {
     res.json(openApiDocument);
   });
   app.get(`${apiBase}/events`, (req, res) => {
+    // Each event has an id; a client that comes back with Last-Event-ID gets
+    // what it missed, or `X-Kubefox-Replay: reset` when that id is unknown
+    // (too old, or from before a restart): it must re-read (issue 13).
+    const lastEventId = req.get("last-event-id");
+    const client = hub.attach((e) => res.write(sseFrame(e.event, e.id)), lastEventId);
     res.writeHead(200, {
       "Content-Type": "text/event-stream; charset=utf-8",
       "Cache-Control": "no-cache",
       Connection: "keep-alive",
       "X-Accel-Buffering": "no",
+      ...(lastEventId === undefined
+        ? {}
+        : { "X-Kubefox-Replay": client.replay ? String(client.replay.length) : "reset" }),
     });
-    res.write(`retry: 2000\n${sseComment("connected")}`);
+    res.write(`retry: 2000\nid: ${client.lastId}\n${sseComment("connected")}`);
+    for (const e of client.replay ?? []) res.write(sseFrame(e.event, e.id));
     streams.add(res);
-    const unsubscribe = view.subscribe((event) => res.write(sseFrame(event)));
     const beat = setInterval(() => res.write(sseComment("keep-alive")), deps.heartbeatMs ?? 15_000);
     req.on("close", () => {
       clearInterval(beat);
-      unsubscribe();
+      client.detach();
       streams.delete(res);
     });
   });
@@ -223,6 +241,7 @@ export function createServer(deps: ServerDeps) {
       close: () =>
         new Promise<void>((resolve) => {
           server.close(() => resolve());
+          hub.stop();
           for (const stream of streams) stream.end();
           server.closeIdleConnections();
           // Ended streams and keep-alive sockets turn idle a moment later; a

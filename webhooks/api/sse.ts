@@ -2,9 +2,10 @@
 // `event:` names the kind, `data:` holds one JSON line, a blank line ends it.
 import type { StreamEvent } from "./types.js";
 
-export function sseFrame(event: StreamEvent): string {
+export function sseFrame(event: StreamEvent, id?: string): string {
   // JSON.stringify never emits a raw newline, so the data is always one line.
-  return `event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`;
+  const idLine = id === undefined ? "" : `id: ${id}\n`;
+  return `${idLine}event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`;
 }
 
 /** A comment line: keeps proxies from closing an idle stream, and tells a client it is connected. */

@@ -5,6 +5,7 @@
 import type { RunningServer } from "../../../webhooks/server.js";
 import { commandHelp, parseCommandLine } from "../command-line.js";
 import { describeError } from "../../errors.js";
+import { dashboardDir } from "../dashboard-dir.js";
 import { runCommand, settingsFrom } from "../settings.js";
 
 export async function run(args: string[]): Promise<number> {
@@ -62,6 +63,7 @@ export async function run(args: string[]): Promise<number> {
     metrics,
     apiToken: settings.apiToken,
     log: log.with({ component: "http" }),
+    dashboardDir: dashboardDir(),
   });
   let server: RunningServer;
   try {
