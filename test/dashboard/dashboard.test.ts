@@ -160,6 +160,9 @@ describe("the dashboard", { timeout: 180_000 }, () => {
       body: { metadata: { name: "by-hand" }, data: { a: "b" } },
       fieldManager: hostile,
     });
+    // The unmanaged inventory is listed again when a deployment renders anew (a new commit), or
+    // at the latest a minute later (controller/sync/unmanaged-refresh.ts): a commit, not a wait.
+    await work.commitAndPush({ "docs/by-hand.md": "made by hand\n" }, "docs: a note");
     const unmanaged = page.getByRole("table", { name: "unmanaged objects" });
     await unmanaged.getByText(hostile).waitFor(wait);
     expect(await page.locator("img").count()).toBe(0);
@@ -249,7 +252,7 @@ describe("the dashboard", { timeout: 180_000 }, () => {
       },
       { what: "one pod of the deployment and one of the release", timeoutMs: 60_000 },
     );
-    for (const name of pods) await page.locator(".topo-pod", { hasText: name }).waitFor(wait);
+    for (const name of pods) await page.locator(".topo-kind-pod", { hasText: name }).waitFor(wait);
     await shot("topology");
   });
 
