@@ -71,6 +71,16 @@ describe("ref discovery", () => {
     );
   });
 
+  it("calls a symref without its colon a list that does not parse (found by the property)", async () => {
+    body = Buffer.from(
+      advertisement(3).toString("latin1").replace("HEAD:refs", "HEAD\x01refs"),
+      "latin1",
+    );
+    await expect(discoverRefs(httpClient(5000), url, {}, 1, limits)).rejects.toThrow(
+      /the server's list of refs does not parse/,
+    );
+  });
+
   it.each([
     [limits.maxRefs + 5, /the server lists more than 20 refs/],
     [15, undefined],

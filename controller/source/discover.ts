@@ -43,8 +43,15 @@ export async function discoverRefs(
     const cut = recorder.failure();
     if (cut) throw cut;
     // isomorphic-git's own words for a list that is not Git's: ours, typed.
+    // Its parser can also trip over a malformed line (a symref without `:` gives a
+    // TypeError), which is the server's fault as much as a ParseError is.
     const code = (err as { code?: string }).code;
-    if (code === "ParseError" || code === "EmptyServerResponseError")
+    if (
+      code === "ParseError" ||
+      code === "EmptyServerResponseError" ||
+      err instanceof TypeError ||
+      err instanceof RangeError
+    )
       throw new ProtocolError(
         `the server's list of refs does not parse: ${(err as Error).message}`,
       );
