@@ -6,12 +6,11 @@
 // pushes arrive is replaced within the lease duration, and the new leader
 // applies the pushes.
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import {
   CoordinationV1Api,
-  KubeConfig,
   RbacAuthorizationV1Api,
   type V1Deployment,
 } from "@kubernetes/client-node";
@@ -20,6 +19,7 @@ import type { WorkingCopy } from "../../hack/git/working-copy.js";
 import { request, serverUrl } from "../support/api.js";
 import { startController, type RunningController } from "../support/controller.js";
 import { createRepoWithClone } from "../support/git.js";
+import { serviceAccountIdentity } from "../support/identity.js";
 import {
   auditedWrites,
   clients,
@@ -57,44 +57,11 @@ let a: Replica;
 let b: Replica;
 const bindings: string[] = [];
 
-/** A ServiceAccount of its own (cluster-admin: this suite is about who writes, not what), in a kubeconfig. */
+/** A controller identity of its own, its binding deleted after the suite. */
 async function identity(name: string): Promise<{ kubeconfig: string; user: string }> {
-  const { core } = clients();
-  await core.createNamespacedServiceAccount({
-    namespace: leaseNs.name,
-    body: { metadata: { name } },
-  });
-  const binding = `${leaseNs.name}-${name}`;
-  await kubeConfig()
-    .makeApiClient(RbacAuthorizationV1Api)
-    .createClusterRoleBinding({
-      body: {
-        metadata: { name: binding },
-        roleRef: {
-          apiGroup: "rbac.authorization.k8s.io",
-          kind: "ClusterRole",
-          name: "cluster-admin",
-        },
-        subjects: [{ kind: "ServiceAccount", name, namespace: leaseNs.name }],
-      },
-    });
-  bindings.push(binding);
-  const token = await core.createNamespacedServiceAccountToken({
-    name,
-    namespace: leaseNs.name,
-    body: { spec: { audiences: [], expirationSeconds: 3600 } },
-  });
-  const admin = kubeConfig();
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [admin.getCurrentCluster()!],
-    users: [{ name, token: token.status!.token }],
-    contexts: [{ name, cluster: admin.getCurrentCluster()!.name, user: name }],
-    currentContext: name,
-  });
-  const file = path.join(dir, `${name}.kubeconfig`);
-  await writeFile(file, kc.exportConfig(), { mode: 0o600 });
-  return { kubeconfig: file, user: `system:serviceaccount:${leaseNs.name}:${name}` };
+  const made = await serviceAccountIdentity(leaseNs.name, name, dir);
+  bindings.push(made.binding);
+  return made;
 }
 
 async function startReplica(name: string): Promise<Replica> {

@@ -7,12 +7,11 @@
 // others, which apply every push; one frozen and woken writes nothing before
 // it holds a shard again; a fourth one takes a share.
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import {
   CoordinationV1Api,
-  KubeConfig,
   RbacAuthorizationV1Api,
   type V1Deployment,
 } from "@kubernetes/client-node";
@@ -22,6 +21,7 @@ import { shardOf } from "../../controller/cluster/shard-plan.js";
 import { request, serverUrl } from "../support/api.js";
 import { startController, type RunningController } from "../support/controller.js";
 import { createRepoWithClone } from "../support/git.js";
+import { serviceAccountIdentity } from "../support/identity.js";
 import {
   auditedWrites,
   clients,
@@ -67,44 +67,11 @@ let repoUrl: string;
 const replicas: Replica[] = [];
 const bindings: string[] = [];
 
-/** A ServiceAccount of its own (cluster-admin: this suite is about who writes, not what), in a kubeconfig. */
+/** A controller identity of its own, its binding deleted after the suite. */
 async function identity(name: string): Promise<{ kubeconfig: string; user: string }> {
-  const { core } = clients();
-  await core.createNamespacedServiceAccount({
-    namespace: leaseNs.name,
-    body: { metadata: { name } },
-  });
-  const binding = `${leaseNs.name}-${name}`;
-  await kubeConfig()
-    .makeApiClient(RbacAuthorizationV1Api)
-    .createClusterRoleBinding({
-      body: {
-        metadata: { name: binding },
-        roleRef: {
-          apiGroup: "rbac.authorization.k8s.io",
-          kind: "ClusterRole",
-          name: "cluster-admin",
-        },
-        subjects: [{ kind: "ServiceAccount", name, namespace: leaseNs.name }],
-      },
-    });
-  bindings.push(binding);
-  const token = await core.createNamespacedServiceAccountToken({
-    name,
-    namespace: leaseNs.name,
-    body: { spec: { audiences: [], expirationSeconds: 3600 } },
-  });
-  const admin = kubeConfig();
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [admin.getCurrentCluster()!],
-    users: [{ name, token: token.status!.token }],
-    contexts: [{ name, cluster: admin.getCurrentCluster()!.name, user: name }],
-    currentContext: name,
-  });
-  const file = path.join(dir, `${name}.kubeconfig`);
-  await writeFile(file, kc.exportConfig(), { mode: 0o600 });
-  return { kubeconfig: file, user: `system:serviceaccount:${leaseNs.name}:${name}` };
+  const made = await serviceAccountIdentity(leaseNs.name, name, dir);
+  bindings.push(made.binding);
+  return made;
 }
 
 async function startReplica(name: string): Promise<Replica> {
