@@ -41,7 +41,7 @@ export interface FetchResult {
   protocol: 0 | 2;
   /** Bytes received from the server: ref listing and pack. */
   bytes: number;
-  /** Types of the objects received, for telling tags of commits from tags of trees and blobs. */
+  /** Types of the listed ids (and the ids their tags peel to) received, for telling tags of commits from tags of trees and blobs. */
   types: Map<string, ObjectType>;
 }
 
@@ -85,17 +85,17 @@ export async function fetchAll(
       types: new Map(),
     };
 
-    const wants: string[] = [];
-    for (const oid of new Set([...remote.listing.values()].map((r) => r.oid))) {
-      if (everything || !(await target.objects.has(oid))) wants.push(oid);
-    }
+    const tips = [...new Set([...remote.listing.values()].map((r) => r.oid))];
+    const wants = everything ? tips : await target.objects.lacking(tips);
     if (wants.length === 0) return { ...result, bytes: transport.received };
 
     const common: string[] = [];
     if (!everything) {
-      for (const oid of new Set(haves)) {
+      const candidates = [...new Set(haves)];
+      const lacked = new Set(await target.objects.lacking(candidates));
+      for (const oid of candidates) {
         if (common.length >= MAX_HAVES) break;
-        if (await target.objects.has(oid)) common.push(oid);
+        if (!lacked.has(oid)) common.push(oid);
       }
     }
     // The pack streams to disk as it is indexed, never whole in memory (issue 16).
@@ -127,14 +127,14 @@ export async function fetchAll(
     const stored = await storePackStream(target.objects, pack, limits);
     if (stored) {
       result.received = stored.objects.length;
-      for (const o of stored.objects) result.types.set(o.oid, o.type);
+      // Only the listed ids' types are wanted: a map of every object received
+      // cost a clone of 25,000 objects about 15 ms.
+      const listed = new Set([...remote.listing.values()].flatMap((r) => [r.oid, r.peeled]));
+      for (const o of stored.objects) if (listed.has(o.oid)) result.types.set(o.oid, o.type);
     }
     // Refs must never point at objects we lack: check the server sent what we asked.
-    for (const oid of wants) {
-      if (!result.types.has(oid) && !(await target.objects.has(oid))) {
-        throw new CorruptObjectError(`the server did not send ${oid}`);
-      }
-    }
+    const unsent = await target.objects.lacking(wants.filter((oid) => !result.types.has(oid)));
+    if (unsent.length > 0) throw new CorruptObjectError(`the server did not send ${unsent[0]}`);
     return { ...result, bytes: transport.received };
   } finally {
     transport.close();

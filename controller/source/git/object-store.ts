@@ -87,6 +87,38 @@ export class ObjectStore {
     return (await this.locate(oid)) !== undefined;
   }
 
+  /**
+   * Of `oids`, those the repository lacks, in their order. One look at the
+   * packs and one listing per loose-object folder serve the whole batch: a
+   * fetch asks this of every advertised tip, and `has` for each (a file
+   * lookup and a re-listing of the packs per miss) took 140 ms for 1,000 refs.
+   */
+  async lacking(oids: Iterable<string>): Promise<string[]> {
+    await this.refresh();
+    const folders = new Set(await readdir(this.objectsDir).catch(() => [] as string[]));
+    const loose = new Map<string, Promise<Set<string>>>();
+    const looseNames = (fanout: string): Promise<Set<string>> => {
+      let names = loose.get(fanout);
+      if (!names) {
+        names = folders.has(fanout)
+          ? readdir(path.join(this.objectsDir, fanout)).then(
+              (list) => new Set(list),
+              () => new Set<string>(),
+            )
+          : Promise.resolve(new Set<string>());
+        loose.set(fanout, names);
+      }
+      return names;
+    };
+    const missing: string[] = [];
+    for (const oid of oids) {
+      if (!/^[0-9a-f]{40}$/.test(oid)) missing.push(oid);
+      else if (this.findPacked(oid) !== undefined) continue;
+      else if (!(await looseNames(oid.slice(0, 2))).has(oid.slice(2))) missing.push(oid);
+    }
+    return missing;
+  }
+
   /** Type and size, or undefined when the object is not in the repository. */
   async info(oid: string): Promise<ObjectInfo | undefined> {
     const cached = this.infos.get(oid);
@@ -136,10 +168,8 @@ export class ObjectStore {
     // the packs, in case the repository was repacked meanwhile.
     for (let attempt = 0; attempt < 2; attempt++) {
       if (attempt === 1 && !(await this.refresh())) return undefined;
-      for (const pack of this.packs.values()) {
-        const offset = pack.idx.find(oid);
-        if (offset !== undefined) return { pack, offset };
-      }
+      const packed = this.findPacked(oid);
+      if (packed) return packed;
       const loose = path.join(this.objectsDir, oid.slice(0, 2), oid.slice(2));
       if (
         await access(loose).then(
@@ -148,6 +178,14 @@ export class ObjectStore {
         )
       )
         return { loose };
+    }
+    return undefined;
+  }
+
+  private findPacked(oid: string): { pack: Pack; offset: number } | undefined {
+    for (const pack of this.packs.values()) {
+      const offset = pack.idx.find(oid);
+      if (offset !== undefined) return { pack, offset };
     }
     return undefined;
   }
