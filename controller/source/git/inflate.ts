@@ -2,6 +2,7 @@
 // object's zlib stream ends, so we ask zlib how many bytes it consumed.
 import zlib from "node:zlib";
 import { CorruptObjectError } from "./delta.js";
+import { inflateSmall, SmallInflateError } from "./small-inflate.js";
 
 /** The zlib stream stops at the end of the bytes given: more may follow (a pack still arriving). */
 export class InflateTruncatedError extends CorruptObjectError {}
@@ -13,6 +14,8 @@ interface InflateInfo {
 
 /** Output is grown in steps of at most this, so a stated size is never allocated up front. */
 const MAX_CHUNK = 1024 * 1024;
+/** Objects up to this size are inflated in TypeScript first (small-inflate.ts says why). */
+const SMALL_OBJECT = 2048;
 
 /**
  * Inflates the zlib stream that starts at `buf[start]` and must yield exactly
@@ -27,6 +30,14 @@ export function inflateAt(
   size: number,
   limit = buf.length,
 ): { data: Buffer; end: number } {
+  if (size <= SMALL_OBJECT) {
+    try {
+      return inflateSmall(limit === buf.length ? buf : buf.subarray(0, limit), start, size);
+    } catch (err) {
+      // Cut short is cut short; anything else, zlib judges.
+      if (!(err instanceof SmallInflateError)) throw err;
+    }
+  }
   let result: InflateInfo;
   try {
     // `info` makes Node return the engine, whose bytesWritten is the input consumed.

@@ -33,16 +33,14 @@ export interface EntryHeader {
  */
 export function parseEntryHeader(buf: Uint8Array, pos: number, offset: number): EntryHeader {
   const start = pos;
-  const next = () => {
-    if (pos >= buf.length) throw new CorruptObjectError(`pack entry at ${offset} is truncated`);
-    return buf[pos++]!;
-  };
-  let byte = next();
+  if (pos >= buf.length) throw truncatedAt(offset);
+  let byte = buf[pos++]!;
   const code = (byte >> 4) & 7;
   let size = byte & 15;
   let shift = 4;
   while (byte & 0x80) {
-    byte = next();
+    if (pos >= buf.length) throw truncatedAt(offset);
+    byte = buf[pos++]!;
     size += (byte & 0x7f) * 2 ** shift;
     shift += 7;
     if (shift > 53) throw new CorruptObjectError(`pack entry at ${offset} has a bad size`);
@@ -51,10 +49,12 @@ export function parseEntryHeader(buf: Uint8Array, pos: number, offset: number): 
   if (code === OFS_DELTA) {
     // A big-endian base-128 number where each continuation adds one (so no
     // two encodings mean the same distance).
-    byte = next();
+    if (pos >= buf.length) throw truncatedAt(offset);
+    byte = buf[pos++]!;
     let distance = byte & 0x7f;
     while (byte & 0x80) {
-      byte = next();
+      if (pos >= buf.length) throw truncatedAt(offset);
+      byte = buf[pos++]!;
       distance = (distance + 1) * 128 + (byte & 0x7f);
     }
     if (distance <= 0 || distance > offset - 12) {
@@ -62,7 +62,7 @@ export function parseEntryHeader(buf: Uint8Array, pos: number, offset: number): 
     }
     header.baseOffset = offset - distance;
   } else if (code === REF_DELTA) {
-    if (pos + 20 > buf.length) throw new CorruptObjectError(`pack entry at ${offset} is truncated`);
+    if (pos + 20 > buf.length) throw truncatedAt(offset);
     header.baseOid = Buffer.from(buf.buffer, buf.byteOffset + pos, 20).toString("hex");
     pos += 20;
   } else if (!objectType(code)) {
@@ -70,4 +70,8 @@ export function parseEntryHeader(buf: Uint8Array, pos: number, offset: number): 
   }
   header.dataStart = offset + (pos - start);
   return header;
+}
+
+function truncatedAt(offset: number): CorruptObjectError {
+  return new CorruptObjectError(`pack entry at ${offset} is truncated`);
 }
