@@ -16,14 +16,16 @@ export interface IdxEntry {
 
 /** Builds an idx for `entries` (any order, ids unique). */
 export function writeIdx(entries: IdxEntry[], packChecksum: Buffer): Buffer {
-  const sorted = [...entries].sort((a, b) => (a.oid < b.oid ? -1 : a.oid > b.oid ? 1 : 0));
+  const sorted = inOrder(entries)
+    ? entries
+    : [...entries].sort((a, b) => (a.oid < b.oid ? -1 : a.oid > b.oid ? 1 : 0));
   const n = sorted.length;
   const large = sorted.filter((e) => e.offset >= LARGE);
   const out = Buffer.alloc(8 + 1024 + n * 28 + large.length * 8 + 40);
   MAGIC.copy(out, 0);
   out.writeUInt32BE(2, 4);
   const fanout = new Uint32Array(256);
-  for (const e of sorted) fanout[Number.parseInt(e.oid.slice(0, 2), 16)]! += 1;
+  for (const e of sorted) fanout[(hexDigit(e.oid, 0) << 4) | hexDigit(e.oid, 1)]! += 1;
   let running = 0;
   for (let i = 0; i < 256; i++) {
     running += fanout[i]!;
@@ -52,6 +54,16 @@ export function writeIdx(entries: IdxEntry[], packChecksum: Buffer): Buffer {
     .digest()
     .copy(out, trailer + 20);
   return out;
+}
+
+function inOrder(entries: IdxEntry[]): boolean {
+  for (let i = 1; i < entries.length; i++) if (entries[i - 1]!.oid >= entries[i]!.oid) return false;
+  return true;
+}
+
+function hexDigit(hex: string, i: number): number {
+  const c = hex.charCodeAt(i);
+  return c <= 57 ? c - 48 : (c | 32) - 87;
 }
 
 /** A parsed idx: lookups by id or id prefix, without loading the pack. */

@@ -3,6 +3,7 @@
 // read onwards stay in memory. The pack's SHA-1 covers every byte but its last
 // 20, which are the SHA-1: the last 20 bytes seen are held back from the hash.
 import { createHash, type Hash } from "node:crypto";
+import { writeSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { PackLimitError, formatBytes } from "./limits.js";
 
@@ -99,7 +100,11 @@ export class PackInput {
     if (this.received + chunk.length > this.maxBytes) {
       throw new PackLimitError(`the pack is over the limit of ${formatBytes(this.maxBytes)}`);
     }
-    await this.file.write(chunk, 0, chunk.length, this.received);
+    // A write to the page cache: done here at once rather than a round trip to
+    // the thread pool per chunk, which cost the clone a tenth of its time.
+    for (let done = 0; done < chunk.length;) {
+      done += writeSync(this.file.fd, chunk, done, chunk.length - done, this.received + done);
+    }
     this.received += chunk.length;
     this.hashHoldingBack(chunk, this.sha);
     this.parts.push(chunk);

@@ -34,7 +34,6 @@ export async function storePackStream(
   try {
     try {
       indexed = await indexPackStream(chunks, file, limits);
-      if (indexed) await file.sync();
     } finally {
       await file.close();
     }
