@@ -12,7 +12,7 @@ import type { SshCredentials } from "../controller/source/ssh-transport.js";
 import { openUrlSource } from "../controller/source/url-source.js";
 import { generateRepo } from "../hack/git/generate.js";
 import { git } from "../hack/git/run.js";
-import { startGitServer } from "../hack/git/server.js";
+import { startGitServerProcess } from "../hack/git/server-process.js";
 import { startSshServer } from "../hack/git/ssh-server.js";
 
 const SHAPE = { commits: 5000, branches: 500, tags: 500 };
@@ -47,7 +47,7 @@ export async function gitTransportBench(
 ): Promise<GitTransportBenchResult> {
   const root = path.join(workDir, "served");
   await mkdir(root, { recursive: true });
-  const http = await startGitServer({ root });
+  const http = await startGitServerProcess(root);
   const sshd = await startSshServer({ root });
   try {
     const bare = path.join(root, "bench.git");

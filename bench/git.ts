@@ -10,7 +10,7 @@ import path from "node:path";
 import { openUrlSource } from "../controller/source/url-source.js";
 import { generateRepo } from "../hack/git/generate.js";
 import { git } from "../hack/git/run.js";
-import { startGitServer } from "../hack/git/server.js";
+import { startGitServerProcess } from "../hack/git/server-process.js";
 import { WorkingCopy } from "../hack/git/working-copy.js";
 
 export interface Timing {
@@ -41,7 +41,7 @@ export async function gitBench(
 ): Promise<GitBenchResult> {
   const root = path.join(workDir, "served");
   await mkdir(root, { recursive: true });
-  const server = await startGitServer({ root });
+  const server = await startGitServerProcess(root);
   try {
     const url = await server.createRepo("bench");
     const bare = path.join(root, "bench.git");
