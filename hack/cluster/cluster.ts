@@ -32,6 +32,8 @@ export interface ClusterOptions {
   kubeconfig?: string;
   /** Stop the cluster as soon as this process exits (tests pass their own pid). */
   owner?: number;
+  /** More kube-apiserver flags (`--feature-gates=...`), after the defaults. */
+  apiserverFlags?: string[];
   log?: (line: string) => void;
 }
 
@@ -41,6 +43,8 @@ export interface Cluster {
   server: string;
   /** Admin kubeconfig (system:masters). */
   kubeconfig: string;
+  /** etcd's client URL (http://127.0.0.1:PORT), for tests that compact it. */
+  etcd: string;
   /** A second system:masters identity for the controller, so audit logs tell it apart. */
   controllerKubeconfig: string;
   controllerUser: string;
@@ -136,12 +140,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await writeFile(path.join(dir, "audit-policy.yaml"), auditPolicy);
     const auditLog = path.join(dir, "audit.log");
     const apiserver = await track(
-      startProcess(
-        dir,
-        "kube-apiserver",
-        binaries.paths["kube-apiserver"],
-        apiserverArgs(dir, pki, etcdPort, apiPort, auditLog),
-      ),
+      startProcess(dir, "kube-apiserver", binaries.paths["kube-apiserver"], [
+        ...apiserverArgs(dir, pki, etcdPort, apiPort, auditLog),
+        ...(options.apiserverFlags ?? []),
+      ]),
     );
     const ca = await readFile(pki.caCert, "utf8");
     await waitUntilHealthy(
@@ -211,6 +213,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       name,
       dir,
       server,
+      etcd: `http://127.0.0.1:${etcdPort}`,
       kubeconfig: options.kubeconfig ?? kubeconfig,
       controllerKubeconfig,
       controllerUser: pki.identities.controller.user,
