@@ -29,6 +29,13 @@ export interface SshServerOptions {
    * not accept it (only LANG and LC_*): false is what such a host does.
    */
   acceptGitProtocol?: boolean;
+  /** Address to listen on. Default 127.0.0.1. */
+  host?: string;
+  /**
+   * Port to listen on; default a free one. 22 (root only) is what the scp-like
+   * form `user@host:path` reaches, which has no place for a port.
+   */
+  port?: number;
 }
 
 export interface SshKeyPair {
@@ -49,6 +56,8 @@ export interface SshServer {
   readonly knownHostsLine: string;
   /** `ssh://user@127.0.0.1:PORT/<root>/<name>.git` */
   repoUrl(name: string): string;
+  /** The scp-like form `user@host:/<root>/<name>.git` (port 22 only). */
+  scpUrl(name: string): string;
   /** Lets this public key in (restricted to git-shell). */
   authorize(publicKey: string): Promise<void>;
   /** A new key pair in the server's folder (not yet authorized). */
@@ -74,11 +83,12 @@ export async function startSshServer(options: SshServerOptions): Promise<SshServ
   let child: ChildProcess | undefined;
   let port = 0;
   let log = "";
+  const host = options.host ?? "127.0.0.1";
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
-    port = await freePort();
+    port = options.port ?? (await freePort());
     const config = [
       `Port ${port}`,
-      "ListenAddress 127.0.0.1",
+      `ListenAddress ${host}`,
       `HostKey ${hostKey}`,
       `PidFile ${path.join(dir, "sshd.pid")}`,
       `AuthorizedKeysFile ${authorizedKeys}`,
@@ -105,23 +115,26 @@ export async function startSshServer(options: SshServerOptions): Promise<SshServ
     started.stderr?.on("data", (chunk: Buffer) => {
       log = (log + chunk.toString()).slice(-20_000);
     });
-    if (await listening(port, started)) child = started;
+    if (await listening(host, port, started)) child = started;
     else started.kill();
   }
   if (!child) throw new Error(`sshd did not start: ${log}`);
   const server = child;
 
   const hostPublic = (await readFile(`${hostKey}.pub`, "utf8")).trim().split(" ");
-  const knownHostsLine = `[127.0.0.1]:${port} ${hostPublic[0]} ${hostPublic[1]}`;
+  // known_hosts names a host on port 22 bare, on any other port as [host]:port.
+  const hostName = port === 22 ? host : `[${host}]:${port}`;
+  const knownHostsLine = `${hostName} ${hostPublic[0]} ${hostPublic[1]}`;
   let keys = 0;
 
   return {
-    host: "127.0.0.1",
+    host,
     port,
     user,
     root: options.root,
     knownHostsLine,
-    repoUrl: (name) => `ssh://${user}@127.0.0.1:${port}${path.join(options.root, `${name}.git`)}`,
+    repoUrl: (name) => `ssh://${user}@${host}:${port}${path.join(options.root, `${name}.git`)}`,
+    scpUrl: (name) => `${user}@${host}:${path.join(options.root, `${name}.git`)}`,
     async authorize(publicKey) {
       const restricted = `restrict,command="git-shell -c \\"$SSH_ORIGINAL_COMMAND\\"" ${publicKey.trim()}\n`;
       await appendFile(authorizedKeys, restricted);
@@ -183,11 +196,11 @@ function freePort(): Promise<number> {
 }
 
 /** Waits for sshd's banner on the port; false if the process exits first. */
-async function listening(port: number, child: ChildProcess): Promise<boolean> {
+async function listening(host: string, port: number, child: ChildProcess): Promise<boolean> {
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) return false;
     const banner = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, "127.0.0.1");
+      const socket = net.connect(port, host);
       socket.once("data", (data) => {
         socket.destroy();
         resolve(data.toString().startsWith("SSH-"));
