@@ -122,6 +122,9 @@ describe("checkHostKey", () => {
     expect(checkHostKey(ca, "ca.example.com", b)).toMatchObject({
       trusted: false,
       why: "unknown",
+      message: expect.stringContaining(
+        "an @cert-authority line names it, but host certificates are not supported",
+      ),
     });
   });
 });

@@ -76,10 +76,16 @@ export function checkHostKey(entries: KnownHosts, name: string, key: Buffer): Ho
     );
   }
   const others = [...new Set(known.map((e) => e.keyType))];
+  const byAuthority = entries.some(
+    (e) => e.marker === "cert-authority" && hostMatches(e.hosts, name),
+  );
   return refuse(
     "unknown",
     `the host key of ${name} (${offered}) is not in known_hosts` +
       (others.length ? ` (which has only ${others.join(", ")} keys for it)` : "") +
+      (byAuthority
+        ? " (an @cert-authority line names it, but host certificates are not supported: list the host's own key)"
+        : "") +
       "; add it after checking the fingerprint, e.g. with ssh-keyscan",
   );
 }
