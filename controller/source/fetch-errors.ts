@@ -61,7 +61,8 @@ function reasonFor(err: unknown, hadCredentials: boolean): string {
   return `cannot reach the server: ${describeError(err)}`;
 }
 
-function httpStatus(err: unknown): number | undefined {
+/** The status of a server that answered with an HTTP error. */
+export function httpStatus(err: unknown): number | undefined {
   const e = err as { code?: string; data?: { statusCode?: number } };
   return e.code === "HttpError" ? e.data?.statusCode : undefined;
 }

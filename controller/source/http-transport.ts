@@ -46,6 +46,10 @@ export function httpTransport(options: {
       v2 = greeting.version === 2;
       return greeting;
     },
+    resume(capabilities) {
+      v2 = true;
+      return { version: 2, capabilities };
+    },
     async *uploadPack(request) {
       const response = await GitRemoteHTTP.connect({
         http,

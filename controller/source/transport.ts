@@ -12,6 +12,12 @@ export interface GitTransport {
   /** Starts the conversation, asking for protocol v2 when `v2`; a server without it answers in v0. */
   greet(v2: boolean): Promise<Greeting>;
   /**
+   * Goes on in protocol v2 with capabilities the server stated before, without
+   * asking again; only where requests are independent (HTTP). Absent over SSH,
+   * where the server speaks first on every connection anyway.
+   */
+  resume?(capabilities: V2Capabilities): Greeting;
+  /**
    * Sends one request (v0's wants and haves, or a v2 command) and yields the
    * answer's bytes as they arrive, up to the flush that ends it.
    */

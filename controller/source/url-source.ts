@@ -8,6 +8,7 @@ import { describeError, maskUrl, SourceError } from "../errors.js";
 import { authorizationHeader, splitUrlCredentials, type GitCredentials } from "./credentials.js";
 import { prepareClone } from "./clone-dir.js";
 import { fetchAll, type FetchResult } from "./fetch.js";
+import type { V2Capabilities } from "./git/protocol-v2.js";
 import { fetchError } from "./fetch-errors.js";
 import { writeFileAtomic } from "./git/atomic-write.js";
 import { defaultPackLimits, type PackLimits } from "./git/limits.js";
@@ -97,6 +98,8 @@ class UrlSource implements GitSource {
   private current: RefMap = emptyRefMap;
   /** Types of the objects tags point at, carried from sync to sync. */
   private tagTargetTypes = new Map<string, string | undefined>();
+  /** A v2 server's capabilities from the last fetch: the next one skips asking (fetch.ts). */
+  private capabilities: V2Capabilities | undefined;
   /** Syncs run one at a time: each starts from the refs the previous one wrote. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -206,13 +209,21 @@ class UrlSource implements GitSource {
       gitdir: this.gitdir,
       objects: this.objects,
       limits: this.limits(),
+      ...(this.capabilities ? { capabilities: this.capabilities } : {}),
     });
     const hadCredentials = this.authorization !== undefined;
     return withRetry(
       () =>
-        fetchAll(target(), haves, everything).catch((err: unknown) => {
-          throw fetchError(this.label, err, hadCredentials, (text) => this.redact(text));
-        }),
+        fetchAll(target(), haves, everything).then(
+          (result) => {
+            this.capabilities = result.capabilities;
+            return result;
+          },
+          (err: unknown) => {
+            this.capabilities = undefined;
+            throw fetchError(this.label, err, hadCredentials, (text) => this.redact(text));
+          },
+        ),
       this.options.retry ?? defaultRetryPolicy,
       (err, attempt, delayMs) =>
         this.options.log?.({

@@ -41,6 +41,8 @@ export interface GitServer {
   /** Response body bytes sent so far (the benchmark's v2 against v0). */
   readonly bytesSent: number;
   fault: GitServerFault;
+  /** Whether the Git-Protocol header reaches git (GitServerOptions.protocolV2); may change. */
+  protocolV2: boolean;
   /** The clone URL of a repository, `name` without `.git`. */
   repoUrl(name: string): string;
   /** Creates an empty bare repository whose default branch is `main`. */
@@ -54,7 +56,11 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
   const root = options.root ?? (await mkdtemp(path.join(tmpdir(), "kubefox-git-")));
   await mkdir(root, { recursive: true });
   const requests: string[] = [];
-  const state = { fault: "ok" as GitServerFault, bytesSent: 0 };
+  const state = {
+    fault: "ok" as GitServerFault,
+    bytesSent: 0,
+    protocolV2: options.protocolV2 !== false,
+  };
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -69,7 +75,7 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
     }
     serveCgi(root, req, url, res, {
       cutShort: state.fault === "cut-short",
-      protocolV2: options.protocolV2 !== false,
+      protocolV2: state.protocolV2,
       sent: (n) => (state.bytesSent += n),
     });
   });
@@ -93,6 +99,12 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
     },
     set fault(value: GitServerFault) {
       state.fault = value;
+    },
+    get protocolV2() {
+      return state.protocolV2;
+    },
+    set protocolV2(value: boolean) {
+      state.protocolV2 = value;
     },
     repoUrl: (name) => `${base}/${name}.git`,
     async createRepo(name) {

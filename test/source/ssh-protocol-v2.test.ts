@@ -137,3 +137,31 @@ describe("a server without protocol v2", () => {
     expect(plain(refs)).toEqual(await lsRemote(repo.url));
   });
 });
+
+describe("a later fetch over smart HTTP", () => {
+  it("goes on with the capabilities of the last one (two requests, not three), and greets again when the server stopped speaking v2", async () => {
+    const server = await startGitServer({ root: inject("gitRoot") });
+    cleanups.push(() => server.close());
+    const { source, fetches } = await open(server.repoUrl(repo.name));
+    await source.sync();
+    expect(server.requests.filter((p) => p.endsWith("/info/refs"))).toHaveLength(1);
+
+    const first = await work.commitAndPush({ "resume.txt": "1\n" }, "resume 1");
+    let before = server.requests.length;
+    expect((await source.sync()).branches.get("main")).toBe(first);
+    // ls-refs and fetch, each a POST; no GET of info/refs.
+    expect(server.requests.slice(before)).toEqual([
+      `/${repo.name}.git/git-upload-pack`,
+      `/${repo.name}.git/git-upload-pack`,
+    ]);
+
+    server.protocolV2 = false;
+    const second = await work.commitAndPush({ "resume.txt": "2\n" }, "resume 2");
+    before = server.requests.length;
+    const refs = await source.sync();
+    expect(refs.branches.get("main")).toBe(second);
+    expect(plain(refs)).toEqual(await lsRemote(repo.url));
+    expect(server.requests.slice(before)).toContain(`/${repo.name}.git/info/refs`);
+    expect(fetches.map((f) => f.protocol)).toEqual([2, 2, 0]);
+  });
+});
