@@ -22,7 +22,7 @@ import path from "node:path";
 import { KubeConfig, Watch, type V1Deployment } from "@kubernetes/client-node";
 import { execa, type ResultPromise } from "execa";
 import { startCluster, type Cluster } from "../hack/cluster/cluster.js";
-import { startGitServer } from "../hack/git/server.js";
+import { startGitServerProcess } from "../hack/git/server-process.js";
 import { WorkingCopy } from "../hack/git/working-copy.js";
 import { stats, type Stats } from "./cluster.js";
 import { imageNodeFlags } from "./node-flags.js";
@@ -86,7 +86,7 @@ async function oneSize(
     owner: process.pid,
     log: () => undefined,
   });
-  const server = await startGitServer({ root: path.join(workDir, "served") });
+  const server = await startGitServerProcess(path.join(workDir, "served"));
   const replicas: Replica[] = [];
   let watch: DeploymentWatch | undefined;
   try {

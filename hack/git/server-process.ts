@@ -13,6 +13,8 @@ import { startGitServer } from "./server.js";
 
 export interface GitServerProcess {
   readonly url: string;
+  /** Folder holding the bare repositories. */
+  readonly root: string;
   repoUrl(name: string): string;
   /** Creates an empty bare repository whose default branch is `main`. */
   createRepo(name: string): Promise<string>;
@@ -35,6 +37,7 @@ export async function startGitServerProcess(root: string): Promise<GitServerProc
   const url = first.trim();
   return {
     url,
+    root,
     repoUrl: (name) => `${url}/${name}.git`,
     async createRepo(name) {
       await git([
