@@ -19,6 +19,8 @@ export interface ClusterPoolOptions {
   log: Logger;
   /** Asked before every write of every client (ClusterClientOptions.mayWrite); default: always. */
   mayWrite?: () => boolean;
+  /** Each cache holds only the platforms included in it (sharding: ManagedCacheOptions.scoped). */
+  scoped?: boolean;
 }
 
 export class ClusterPool {
@@ -40,10 +42,16 @@ export class ClusterPool {
     const connection = loadConnection({ file: kubeconfig, context: key || undefined });
     const log = this.options.log.with({ cluster: key || "(default)" });
     const client = new ClusterClient(connection, { log, mayWrite });
-    const cluster = { context: key, client, cache: new ManagedCache(client, log) };
+    const cache = new ManagedCache(client, log, { scoped: this.options.scoped ?? false });
+    const cluster = { context: key, client, cache };
     this.clusters.set(key, cluster);
     for (const listener of this.created) listener(cluster);
     return cluster;
+  }
+
+  /** Objects the watch caches of every cluster hold now. */
+  get cachedObjects(): number {
+    return [...this.clusters.values()].reduce((n, c) => n + c.cache.size, 0);
   }
 
   /** API writes sent to every cluster so far. */

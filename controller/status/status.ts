@@ -16,7 +16,11 @@ export type {
   ReleaseHistoryEntry,
   ReleaseVersion,
 } from "../../schemas/status/release-version.js";
-export type { ReleaseState, ReleaseStatus } from "../../schemas/status/release-status.js";
+export type {
+  ReleaseHealth,
+  ReleaseState,
+  ReleaseStatus,
+} from "../../schemas/status/release-status.js";
 
 /** How bad each state is: the worst component decides a deployment's state. */
 const badness: Record<State, number> = {

@@ -14,6 +14,7 @@ import { withDesiredHash } from "../render/deployment.js";
 import { applyAll } from "../reconcile/apply.js";
 import { applyFailure } from "../reconcile/apply-failure.js";
 import type { PlatformStatus, ReleaseState } from "./status.js";
+import type { ReleaseHealth, ReleaseStatus } from "../../schemas/status/release-status.js";
 
 export const statusConfigMapName = "kubefox-gitops-status";
 export const statusOwner = "status";
@@ -76,10 +77,27 @@ export function toStored(
   status: PlatformStatus,
   releases?: Record<string, ReleaseState>,
 ): StoredStatus {
+  const releaseHealth = Object.fromEntries(
+    status.releases.map((r) => [r.environment, releaseHealthOf(r)] as const),
+  );
   return {
     system: status.system,
     deployments: status.deployments.map(({ lastSyncTime: _t, ...rest }) => rest),
     ...(releases ? { releases } : {}),
+    ...(status.releases.length > 0 ? { releaseHealth } : {}),
+  };
+}
+
+/** The health part of a release's status (what the stored state lacks). */
+function releaseHealthOf(release: ReleaseStatus): ReleaseHealth {
+  const { state, components, pendingComponents, notReady, pendingNotReady, deadline } = release;
+  return {
+    state,
+    components,
+    pendingComponents,
+    ...(notReady ? { notReady } : {}),
+    ...(pendingNotReady ? { pendingNotReady } : {}),
+    ...(deadline ? { deadline } : {}),
   };
 }
 

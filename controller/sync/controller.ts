@@ -44,6 +44,8 @@ export class Controller {
       kubeconfig: settings.kubeconfig,
       log,
       mayWrite: () => this.leading,
+      // Sharded, a replica watches only the platforms it owns (issue 17).
+      scoped: settings.shards > 1,
     });
     // With sharding, each platform writes only while this replica holds its shard.
     const owner =

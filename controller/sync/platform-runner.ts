@@ -15,7 +15,7 @@ import { inventoryHealth, watchKinds } from "../reconcile/health.js";
 import { reconcilePlatform } from "../reconcile/platform.js";
 import { releasePolicy, versionInventory, type ReleaseState } from "../reconcile/release.js";
 import { releaseStatus } from "../reconcile/release-status.js";
-import type { InventoryEntry, PlatformStatus } from "../status/status.js";
+import type { InventoryEntry, PlatformStatus, ReleaseStatus } from "../status/status.js";
 import { loadStatus, type StoredStatus } from "../status/store.js";
 import { listUnmanaged } from "../reconcile/unmanaged.js";
 import type { SystemCache } from "../reconcile/systems.js";
@@ -69,10 +69,12 @@ export class PlatformRunner {
   private unavailableRuns = 0;
   /** What each deployment rendered and found last time (issue 17); forgotten when not leading. */
   private readonly memo = new RenderMemo();
-  /** With sharding: this platform's view of each cluster's client, guarded by its shard. */
+  /** This platform's view of each cluster's client (with sharding, guarded by its shard). */
   private readonly guardedClients = new WeakMap<ClusterClient, ClusterClient>();
   /** The stored status last followed, to tell a change by its owner (for the events stream). */
   private followedText: string | undefined;
+  /** The cluster whose cache holds this platform's objects for it (sharding). */
+  private heldIn: Cluster | undefined;
 
   constructor(
     readonly name: string,
@@ -88,6 +90,7 @@ export class PlatformRunner {
   async close(): Promise<void> {
     clearTimeout(this.requeueTimer);
     await this.queue.close();
+    this.heldIn?.cache.exclude(this.name);
   }
 
   private async run(): Promise<void> {
@@ -103,6 +106,10 @@ export class PlatformRunner {
         return;
       }
       this.followedText = undefined;
+      // Sharded, the cache holds the platforms this replica owns: this one's objects first.
+      if (this.heldIn !== cluster) this.heldIn?.cache.exclude(this.name);
+      this.heldIn = cluster;
+      await cluster.cache.include(this.name);
       if (!this.loaded) {
         // After a restart, what the last run applied is read back from the cluster.
         this.stored = await loadStatus(cluster.client, cluster.cache, doc.spec.namespace);
@@ -169,13 +176,16 @@ export class PlatformRunner {
     }
   }
 
-  /** The client this platform writes through: with sharding, guarded by its shard's Lease too. */
+  /**
+   * The client this platform writes through: a view of the cluster's own, so
+   * that its write count is this platform's alone (platforms of one cluster
+   * reconcile at once); with sharding, guarded by its shard's Lease too.
+   */
   private clientOf(cluster: Cluster): ClusterClient {
     const owner = this.deps.owner;
-    if (!owner) return cluster.client;
     let client = this.guardedClients.get(cluster.client);
     if (!client) {
-      client = cluster.client.guarded(() => owner.owns(this.name));
+      client = cluster.client.guarded(() => owner?.owns(this.name) ?? true);
       this.guardedClients.set(cluster.client, client);
     }
     return client;
@@ -188,6 +198,8 @@ export class PlatformRunner {
    */
   private async follow(cluster: Cluster, doc: PlatformDoc, snapshot: Snapshot): Promise<void> {
     const namespace = doc.spec.namespace;
+    this.heldIn?.cache.exclude(this.name);
+    this.heldIn = undefined;
     this.loaded = false;
     this.stored = undefined;
     this.memo.clear();
@@ -198,8 +210,17 @@ export class PlatformRunner {
       Object.values(stored?.releases ?? {}).flatMap(versionInventory),
     );
     const health = (inventory: InventoryEntry[]) => inventoryHealth(cluster.cache, inventory);
-    const release = (state: ReleaseState) =>
-      releaseStatus(state, releasePolicy(snapshot.control.environments[state.environment]), health);
+    // Each release's health as its owner stored it: sharded, this replica does not watch
+    // the platform's objects. From the cache only when the owner stored none (older ones).
+    const release = (state: ReleaseState): ReleaseStatus => {
+      const seen = stored?.releaseHealth?.[state.environment];
+      if (seen) return { ...state, ...seen };
+      return releaseStatus(
+        state,
+        releasePolicy(snapshot.control.environments[state.environment]),
+        health,
+      );
+    };
     const unmanaged =
       snapshot.seq === this.unmanagedSeq
         ? (this.status?.unmanaged ?? [])

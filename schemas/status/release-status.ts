@@ -39,34 +39,51 @@ export const releaseStateSchema = {
   properties: releaseStateFields,
 } as const;
 
+const releaseHealthFields = {
+  state: {
+    ...stateSchema,
+    description:
+      "Pending before anything is active, Progressing while a version is pending, else the active version's health; Failed when nothing could be made active",
+  },
+  components: list(componentHealthSchema, "the health of the active version's components"),
+  pendingComponents: list(
+    componentHealthSchema,
+    "the health of the pending version's components, while there is one",
+  ),
+  notReady: list(
+    notReadyObjectSchema,
+    "objects of the active version that are not Ready, with why; absent when all are",
+  ),
+  pendingNotReady: list(
+    notReadyObjectSchema,
+    "objects of the pending version that are not Ready yet, with why; absent when all are (or none is pending)",
+  ),
+  deadline: time("when the pending version must be Available by"),
+} as const;
+
+const releaseHealthRequired = ["state", "components", "pendingComponents"] as const;
+
+/**
+ * A release's health as its owner saw it, kept in the status ConfigMap beside
+ * its state, so that a replica that does not own the platform (and does not
+ * watch its objects) shows it as the owner does (issue 17).
+ */
+export const releaseHealthSchema = {
+  type: "object",
+  additionalProperties: false,
+  description: "a release's health as the replica that owns the platform last saw it",
+  required: releaseHealthRequired,
+  properties: releaseHealthFields,
+} as const;
+
 export const releaseStatusSchema = {
   type: "object",
   additionalProperties: false,
   description: "a release's status: its versions, their history and their health",
-  required: [...releaseStateRequired, "state", "components", "pendingComponents"],
-  properties: {
-    ...releaseStateFields,
-    state: {
-      ...stateSchema,
-      description:
-        "Pending before anything is active, Progressing while a version is pending, else the active version's health; Failed when nothing could be made active",
-    },
-    components: list(componentHealthSchema, "the health of the active version's components"),
-    pendingComponents: list(
-      componentHealthSchema,
-      "the health of the pending version's components, while there is one",
-    ),
-    notReady: list(
-      notReadyObjectSchema,
-      "objects of the active version that are not Ready, with why; absent when all are",
-    ),
-    pendingNotReady: list(
-      notReadyObjectSchema,
-      "objects of the pending version that are not Ready yet, with why; absent when all are (or none is pending)",
-    ),
-    deadline: time("when the pending version must be Available by"),
-  },
+  required: [...releaseStateRequired, ...releaseHealthRequired],
+  properties: { ...releaseStateFields, ...releaseHealthFields },
 } as const;
 
 export type ReleaseState = FromSchema<typeof releaseStateSchema>;
 export type ReleaseStatus = FromSchema<typeof releaseStatusSchema>;
+export type ReleaseHealth = FromSchema<typeof releaseHealthSchema>;

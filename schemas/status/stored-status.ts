@@ -7,7 +7,7 @@ import type { FromSchema } from "json-schema-to-ts";
 import { deploymentStatusSchema } from "./deployment-status.js";
 import { list, text } from "./fields.js";
 import { inventoryEntrySchema } from "./inventory-entry.js";
-import { releaseStateSchema } from "./release-status.js";
+import { releaseHealthSchema, releaseStateSchema } from "./release-status.js";
 
 const { lastSyncTime: _memoryOnly, ...storedDeploymentFields } = deploymentStatusSchema.properties;
 
@@ -30,6 +30,12 @@ export const storedStatusSchema = {
       type: "object",
       description: "release state (DESIGN §4), by environment",
       additionalProperties: releaseStateSchema,
+    },
+    releaseHealth: {
+      type: "object",
+      description:
+        "each release's health as the owning replica saw it, by environment, for replicas that do not watch the platform (issue 17)",
+      additionalProperties: releaseHealthSchema,
     },
   },
 } as const;

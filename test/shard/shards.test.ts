@@ -29,6 +29,7 @@ import {
   eventually,
   kubeConfig,
 } from "../support/kube.js";
+import { metric } from "../support/failure-helpers.js";
 import { platformFile, systemFiles } from "../support/systems.js";
 import { generic, genericPush } from "../webhooks/payloads.js";
 
@@ -172,6 +173,30 @@ async function writersByPlatform(since = new Date(0)): Promise<Map<string, Set<s
   return byPlatform;
 }
 
+/** Every object the controllers made for this suite's platforms, with its platform. */
+async function managedObjects(): Promise<{ kind: string; platform: string }[]> {
+  const { core, apps } = clients();
+  const labelSelector = "app.kubernetes.io/managed-by=kubefox-gitops";
+  const namespaces = new Set(platforms.map((p) => p.namespace));
+  const lists = await Promise.all([
+    core.listNamespace({ labelSelector }),
+    core.listConfigMapForAllNamespaces({ labelSelector }),
+    core.listServiceForAllNamespaces({ labelSelector }),
+    apps.listDeploymentForAllNamespaces({ labelSelector }),
+  ]);
+  type Listed = {
+    metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
+  };
+  return lists.flatMap((l, i) =>
+    (l.items as Listed[])
+      .filter((o) => namespaces.has(o.metadata?.namespace ?? o.metadata?.name ?? ""))
+      .map((o) => ({
+        kind: ["Namespace", "ConfigMap", "Service", "Deployment"][i]!,
+        platform: o.metadata?.labels?.["kubefox.io/platform"] ?? "",
+      })),
+  );
+}
+
 function byIdentity(identity: string): Replica {
   return replicas.find((r) => r.identity === identity)!;
 }
@@ -188,8 +213,18 @@ describe("three replicas, platforms sharded over them", () => {
         ...systemFiles({ image: "ghcr.io/acme/shop-web:1.0.0", replicas: 1 }),
         ...Object.assign(
           {},
-          ...platforms.map((p) => platformFile(p.name, p.namespace, ["branch/main"])),
+          ...platforms.map((p, i) =>
+            // The first platform also releases: its health is in the status its owner keeps.
+            platformFile(
+              p.name,
+              p.namespace,
+              ["branch/main"],
+              i === 0 ? "  releases:\n    - {environment: prod, ref: branch/main}\n" : "",
+            ),
+          ),
         ),
+        "environments/prod.yaml":
+          "apiVersion: kubefox.io/v1alpha1\nkind: Environment\nmetadata: {name: prod}\nspec:\n  vars: {region: eu-west-1}\n",
       },
       "first",
     );
@@ -265,6 +300,43 @@ describe("three replicas, platforms sharded over them", () => {
           { what: `${r.name} reporting ${p.name} at the last push` },
         );
       }
+    }
+  });
+
+  it("shows a release's health on every replica, the owner's view, though only the owner watches it", async () => {
+    const released = platforms[0]!;
+    for (const r of replicas) {
+      await eventually(
+        async () => {
+          const reply = await request(
+            `${r.url}/api/kubefox/v0/platform/${released.name}/release/shop/prod`,
+          );
+          const status = (
+            reply.body as {
+              data?: { status?: { state?: string; components?: { name: string }[] } };
+            }
+          ).data?.status;
+          return status?.state === "Ready" && status.components?.length ? true : undefined;
+        },
+        { what: `${r.name} reporting ${released.name}'s release Ready`, timeoutMs: 60_000 },
+      );
+    }
+  });
+
+  it("watches only its own platforms' objects on each replica, and every platform's status", async () => {
+    const h = await holders();
+    const all = await managedObjects();
+    for (const r of replicas) {
+      const mine = platforms.filter((p) => h[p.shard] === r.identity).map((p) => p.name);
+      expect(mine).toHaveLength(2);
+      // Its platforms' objects, and the status ConfigMaps of the four it does not own.
+      const expected =
+        all.filter((o) => mine.includes(o.platform)).length + (platforms.length - mine.length);
+      await eventually(
+        async () =>
+          (await metric(r.url, "kubefox_gitops_cached_objects")) === expected ? true : undefined,
+        { what: `${r.name} holding ${expected} of ${all.length} objects` },
+      );
     }
   });
 
