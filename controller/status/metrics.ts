@@ -27,7 +27,8 @@ export class Metrics {
   private readonly platforms = new Map<string, PlatformStatus>();
   private readonly detach: () => void;
 
-  constructor(bus: Bus) {
+  /** `cachedObjects`: how many objects the watch caches hold now (read at each scrape). */
+  constructor(bus: Bus, sources: { cachedObjects?: () => number } = {}) {
     const registers = [this.registry];
     // prom-client's stock names (process_cpu_seconds_total, nodejs_heap_size_used_bytes ...),
     // unprefixed, so that the usual Node.js dashboards and alerts find them (issue 15).
@@ -117,6 +118,18 @@ export class Metrics {
       help: "Platforms this replica reconciles and writes now (with --shards above 1).",
       registers,
     });
+    // Sharded, a replica watches only its platforms: this falls as replicas join.
+    const { cachedObjects } = sources;
+    if (cachedObjects) {
+      new Gauge({
+        name: "kubefox_gitops_cached_objects",
+        help: "Objects the watch caches hold now (with --shards above 1, only those of the platforms this replica owns, and every status ConfigMap).",
+        registers,
+        collect() {
+          this.set(cachedObjects());
+        },
+      });
+    }
     const ownership = (e: OwnershipEvent) => {
       ownedShards.set(e.shards);
       ownedPlatforms.set(e.platforms);

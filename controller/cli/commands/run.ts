@@ -41,7 +41,9 @@ export async function run(args: string[]): Promise<number> {
 
   // The server comes first: /healthz answers while the first clones run, and
   // /readyz says when they are done.
-  const metrics = new Metrics(controller.bus);
+  const metrics = new Metrics(controller.bus, {
+    cachedObjects: () => controller.clusters.cachedObjects,
+  });
   const view = new ControllerStatusView(controller, log);
   // Commit statuses and alerts (issue 14), from the bus: never in a reconcile's way.
   const notifier = new Notifier({
