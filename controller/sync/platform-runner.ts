@@ -23,7 +23,7 @@ import { RenderMemo } from "../reconcile/deployment-memo.js";
 import { resolveRef } from "../source/refs.js";
 import type { GitSource, RefMap } from "../source/types.js";
 import { SyncQueue } from "./queue.js";
-import { unmanagedDue } from "./unmanaged-refresh.js";
+import { refreshDelayMs, unmanagedDue } from "./unmanaged-refresh.js";
 
 /** What a repository sync read from Git, handed to its platforms. */
 export interface Snapshot {
@@ -60,9 +60,11 @@ export class PlatformRunner {
   ran = false;
   private stored: StoredStatus | undefined;
   private loaded = false;
-  private unmanagedSeq = -1;
   /** When this platform's reconcile last listed the objects we did not create. */
   private unmanagedListedAt: number | undefined;
+  /** Set by the refresh timer: the next run lists them (unmanaged-refresh.ts). */
+  private unmanagedWanted = false;
+  private unmanagedTimer: NodeJS.Timeout | undefined;
   private requeueTimer: NodeJS.Timeout | undefined;
   private requeueAtMs = Infinity;
   /** Syncs in a row that found the cluster unavailable: the next retry waits longer. */
@@ -89,6 +91,7 @@ export class PlatformRunner {
 
   async close(): Promise<void> {
     clearTimeout(this.requeueTimer);
+    clearTimeout(this.unmanagedTimer);
     await this.queue.close();
     this.heldIn?.cache.exclude(this.name);
   }
@@ -132,13 +135,13 @@ export class PlatformRunner {
         allowPrune: snapshot.allowPrune,
         // Listing every kind of a namespace is for new inputs (the reconcile sees those) or
         // once a minute, not for every drift or every fetch.
-        listUnmanaged: unmanagedDue(this.unmanagedListedAt, started),
+        listUnmanaged: this.takeUnmanagedTurn(),
         unmanaged: this.status?.unmanaged ?? [],
         log: this.deps.log,
         memo: this.memo,
       });
-      this.unmanagedSeq = snapshot.seq;
       if (result.listedUnmanaged) this.unmanagedListedAt = started;
+      this.scheduleUnmanagedRefresh();
       this.stored = result.stored;
       this.status = result.status;
       if (result.requeueAtMs) this.requeueAt(result.requeueAtMs, "release deadline");
@@ -221,11 +224,16 @@ export class PlatformRunner {
         health,
       );
     };
+    // Listed as the owner lists it: when its status changed (a deployment rendered anew
+    // there, most often), or when the refresh timer says so.
+    const text = JSON.stringify(stored ?? null);
+    const turn = this.takeUnmanagedTurn();
     const unmanaged =
-      snapshot.seq === this.unmanagedSeq
-        ? (this.status?.unmanaged ?? [])
-        : await listUnmanaged(cluster.client, namespace);
-    this.unmanagedSeq = snapshot.seq;
+      turn || text !== this.followedText
+        ? await listUnmanaged(cluster.client, namespace)
+        : (this.status?.unmanaged ?? []);
+    if (unmanaged !== this.status?.unmanaged) this.unmanagedListedAt = started;
+    this.scheduleUnmanagedRefresh();
     this.status = {
       name: this.name,
       system: stored?.system || snapshot.systemName,
@@ -238,7 +246,6 @@ export class PlatformRunner {
       unmanaged,
     };
     // What the owner stored changed: tell this replica's events stream (issue 17).
-    const text = JSON.stringify(stored ?? null);
     if (this.deps.owner && stored && text !== this.followedText)
       this.deps.bus.emit("observed", {
         repo: this.deps.repo,
@@ -247,6 +254,33 @@ export class PlatformRunner {
         ms: Date.now() - started,
       });
     this.followedText = text;
+  }
+
+  /** Does this run list the objects we did not create? The first one, and then the timer's. */
+  private takeUnmanagedTurn(): boolean {
+    const turn = this.unmanagedWanted || this.unmanagedListedAt === undefined;
+    this.unmanagedWanted = false;
+    return turn;
+  }
+
+  /**
+   * The unmanaged inventory's own refresh: a reconcile of this platform once it
+   * is due, at a moment of its own (unmanaged-refresh.ts), never in the way of
+   * a push to another platform.
+   */
+  private scheduleUnmanagedRefresh(): void {
+    if (this.unmanagedTimer || this.unmanagedListedAt === undefined) return;
+    const delayMs = refreshDelayMs(this.unmanagedListedAt, Date.now());
+    this.unmanagedTimer = setTimeout(() => {
+      this.unmanagedTimer = undefined;
+      if (!unmanagedDue(this.unmanagedListedAt, Date.now())) {
+        this.scheduleUnmanagedRefresh();
+        return;
+      }
+      this.unmanagedWanted = true;
+      this.request("unmanaged inventory");
+    }, delayMs);
+    this.unmanagedTimer.unref();
   }
 
   /**

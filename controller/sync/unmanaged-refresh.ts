@@ -6,6 +6,11 @@
 // objects are made by people and other tools, not by Git, so listing them when
 // one of the platform's deployments rendered anew (the reconcile decides that)
 // and otherwise once a minute keeps the inventory fresh enough.
+//
+// "Once a minute" is a timer of each platform's own, not a check in whatever
+// reconcile comes next: that made the first push a minute after the last one
+// list every platform at once (1,000 requests at 100 platforms, a push p95 of
+// 2.6 s at 5,000 components). The timers are spread over a third of a minute.
 
 /** Between listings whatever happened. */
 export const unmanagedRefreshMs = 60_000;
@@ -17,4 +22,14 @@ export function unmanagedDue(
   refreshMs = unmanagedRefreshMs,
 ): boolean {
   return lastMs === undefined || nowMs - lastMs >= refreshMs;
+}
+
+/** How long from `nowMs` until the refresh after a listing at `lastMs`, spread by `spread` in [0, 1). */
+export function refreshDelayMs(
+  lastMs: number,
+  nowMs: number,
+  spread = Math.random(),
+  refreshMs = unmanagedRefreshMs,
+): number {
+  return Math.max(0, lastMs + refreshMs - nowMs) + Math.floor((spread * refreshMs) / 3);
 }
