@@ -3,7 +3,6 @@
 // read onwards stay in memory. The pack's SHA-1 covers every byte but its last
 // 20, which are the SHA-1: the last 20 bytes seen are held back from the hash.
 import { createHash, type Hash } from "node:crypto";
-import { writeSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { PackLimitError, formatBytes } from "./limits.js";
 
@@ -20,6 +19,8 @@ export class PackInput {
   private ended = false;
   private readonly sha = createHash("sha1");
   private tail = Buffer.alloc(0);
+  /** File writes not yet known to be done, oldest first. */
+  private writes: Promise<void>[] = [];
 
   constructor(
     chunks: AsyncIterable<Uint8Array>,
@@ -63,6 +64,8 @@ export class PackInput {
       this.parts = [];
       this.partsBytes = 0;
     }
+    // Every byte in the file before anyone reads it back.
+    await Promise.all(this.writes.splice(0));
     return this.tail.length === 20 && this.sha.copy().digest().equals(this.tail);
   }
 
@@ -77,6 +80,7 @@ export class PackInput {
       this.ended = true;
       await this.iterator.return?.();
     }
+    await Promise.allSettled(this.writes.splice(0));
   }
 
   private join(): void {
@@ -100,11 +104,14 @@ export class PackInput {
     if (this.received + chunk.length > this.maxBytes) {
       throw new PackLimitError(`the pack is over the limit of ${formatBytes(this.maxBytes)}`);
     }
-    // A write to the page cache: done here at once rather than a round trip to
-    // the thread pool per chunk, which cost the clone a tenth of its time.
-    for (let done = 0; done < chunk.length;) {
-      done += writeSync(this.file.fd, chunk, done, chunk.length - done, this.received + done);
-    }
+    // Written in the background, at most two chunks behind the parser: a round
+    // trip to the thread pool per chunk, awaited, cost the clone a tenth of its
+    // time; writing synchronously left the event loop no idle moment for the
+    // garbage collector, and a 300 MiB pack peaked 25 MiB higher.
+    const write = this.file.write(chunk, 0, chunk.length, this.received).then(() => undefined);
+    this.writes.push(write);
+    write.catch(() => undefined);
+    if (this.writes.length > 2) await this.writes.shift();
     this.received += chunk.length;
     this.hashHoldingBack(chunk, this.sha);
     this.parts.push(chunk);
