@@ -2,10 +2,9 @@
 // object's zlib stream ends, so we ask zlib how many bytes it consumed.
 import zlib from "node:zlib";
 import { CorruptObjectError } from "./delta.js";
-import { inflateSmall, SmallInflateError } from "./small-inflate.js";
+import { InflateTruncatedError, inflateSmall, SmallInflateError } from "./small-inflate.js";
 
-/** The zlib stream stops at the end of the bytes given: more may follow (a pack still arriving). */
-export class InflateTruncatedError extends CorruptObjectError {}
+export { InflateTruncatedError };
 
 interface InflateInfo {
   buffer: Buffer;

@@ -11,7 +11,9 @@
 // never writes past `size` bytes, and the Adler-32 at the end of the stream
 // is checked, so what it returns is exactly what zlib would.
 import { CorruptObjectError } from "./delta.js";
-import { InflateTruncatedError } from "./inflate.js";
+
+/** The zlib stream stops at the end of the bytes given: more may follow (a pack still arriving). */
+export class InflateTruncatedError extends CorruptObjectError {}
 
 /** The data is not a zlib stream this decoder takes; Node's zlib decides. */
 export class SmallInflateError extends CorruptObjectError {}
