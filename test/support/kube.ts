@@ -69,6 +69,8 @@ export interface AuditEvent {
   user: { username: string };
   objectRef?: { resource?: string; namespace?: string; name?: string };
   requestReceivedTimestamp: string;
+  /** The answer: a refused write (a Lease claim that lost a race: 409) is in the log too. */
+  responseStatus?: { code?: number };
 }
 
 /** Writes recorded by the API server's audit log, optionally for one user only. */
