@@ -44,7 +44,7 @@ export class ManagedCache {
   constructor(
     private readonly client: ClusterClient,
     private readonly log: Logger,
-    private readonly options: ManagedCacheOptions = {},
+    options: ManagedCacheOptions = {},
   ) {
     this.applied = options.scoped ? new Set() : "all";
   }
