@@ -443,10 +443,11 @@ export async function runController(
     ],
     { reject: false, all: true, buffer: false, cwd: root },
   );
+  // Only the tail is kept: a controller at 5,000 components logs for a long time.
   let output = "";
-  child.all?.on("data", (c: Buffer) => (output += c.toString()));
+  child.all?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
   const url = (async () => {
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 600; i++) {
       const match = /"msg":"listening"[^\n]*"url":"([^"]+)"/.exec(output);
       if (match) return match[1]!;
       await new Promise((r) => setTimeout(r, 100));
@@ -458,6 +459,11 @@ export async function runController(
     url,
     stop: async () => {
       child.kill("SIGTERM");
+      await child;
+    },
+    /** SIGKILL: a crash. */
+    kill: async () => {
+      child.kill("SIGKILL");
       await child;
     },
   };

@@ -23,13 +23,12 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hostname } from "node:os";
 import { CoordinationV1Api, KubeConfig, Watch, type V1Deployment } from "@kubernetes/client-node";
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import { startCluster, type Cluster } from "../hack/cluster/cluster.js";
 import { startGitServerProcess } from "../hack/git/server-process.js";
 import { WorkingCopy } from "../hack/git/working-copy.js";
 import { shardOf } from "../controller/cluster/shard-plan.js";
-import { stats, type Stats } from "./cluster.js";
-import { imageNodeFlags } from "./node-flags.js";
+import { runController, stats, type Stats } from "./cluster.js";
 import { systemFiles } from "./systems.js";
 
 const componentsPerPlatform = 50;
@@ -281,30 +280,19 @@ async function shardHolders(cluster: Cluster): Promise<string[]> {
   return byShard;
 }
 
-/** The compiled CLI in its own process; with `elect`, leader election on (several replicas). */
-async function startReplica(
+/** The compiled CLI in its own process; with `elect`, sharding with the others (several replicas). */
+function startReplica(
   cluster: Cluster,
   workDir: string,
   repo: string,
   secretFile: string,
   elect: boolean,
 ): Promise<Replica> {
-  const stateDir = path.join(workDir, `state-${randomBytes(3).toString("hex")}`);
-  await mkdir(stateDir, { recursive: true });
-  const child: ResultPromise = execa(
-    "node",
+  return runController(
+    cluster,
+    workDir,
+    repo,
     [
-      ...(await imageNodeFlags()),
-      path.join(root, "dist", "controller", "cli.js"),
-      "run",
-      "--repo",
-      repo,
-      "--kubeconfig",
-      cluster.controllerKubeconfig,
-      "--state-dir",
-      stateDir,
-      "--listen",
-      "127.0.0.1:0",
       "--webhook-secret-file",
       secretFile,
       // Once a year: only webhooks trigger.
@@ -314,30 +302,8 @@ async function startReplica(
         ? ["--leader-elect", "--shards", String(SHARDS), "--leader-election-namespace", "default"]
         : []),
     ],
-    { reject: false, all: true, buffer: false, cwd: root },
+    true,
   );
-  let output = "";
-  child.all?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
-  const url = (async () => {
-    for (let i = 0; i < 600; i++) {
-      const match = /"msg":"listening"[^\n]*"url":"([^"]+)"/.exec(output);
-      if (match) return match[1]!;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`the controller did not start listening:\n${output.slice(-2000)}`);
-  })();
-  return {
-    pid: child.pid!,
-    url,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await child;
-    },
-    kill: async () => {
-      child.kill("SIGKILL");
-      await child;
-    },
-  };
 }
 
 async function webhook(api: string, secret: string, repo: string, branch: string) {
