@@ -9,6 +9,7 @@ import type { PlatformStatus } from "../status/status.js";
 import type { StoredStatus } from "../status/store.js";
 import type { SystemCache } from "./systems.js";
 import type { RenderMemo } from "./deployment-memo.js";
+import type { ReleaseMemo } from "./release-memo.js";
 
 export interface PlatformInput {
   name: string;
@@ -37,4 +38,6 @@ export interface PlatformInput {
   log: Logger;
   /** What the deployments rendered and found last time, by their inputs (issue 17); none: render all. */
   memo?: RenderMemo;
+  /** What the releases rendered and found last time, by their inputs (issue 17); none: render all. */
+  releaseMemo?: ReleaseMemo;
 }

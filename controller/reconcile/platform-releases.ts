@@ -23,6 +23,8 @@ export interface ReleasesResult {
   statuses: ReleaseStatus[];
   /** Reconcile again by then (a pending release's deadline). */
   requeueAtMs?: number;
+  /** Versions and fronts rendered, and applies compared with the live objects (issue 17). */
+  work: { rendered: number; compared: number };
 }
 
 export async function reconcileReleases(
@@ -37,6 +39,7 @@ export async function reconcileReleases(
     input,
     platform,
     now: () => new Date(),
+    work: { rendered: 0, compared: 0 },
     // The deployments' part as the last sync left it, and the releases as this one has them so far.
     recordPending: (state) =>
       recordPendingRelease(
@@ -78,7 +81,9 @@ export async function reconcileReleases(
       };
     else delete states[environment];
   }
-  return { states, statuses, ...(requeueAtMs ? { requeueAtMs } : {}) };
+  // Renders of inputs no release read this time (a ref moved on, an environment changed) go.
+  input.releaseMemo?.sweep();
+  return { states, statuses, work: ctx.work, ...(requeueAtMs ? { requeueAtMs } : {}) };
 }
 
 /**
@@ -108,5 +113,5 @@ export async function releasesAsStored(
       releaseStatus(state, policy, (inventory) => inventoryHealth(input.cache, inventory)),
     );
   }
-  return { states, statuses };
+  return { states, statuses, work: { rendered: 0, compared: 0 } };
 }

@@ -35,8 +35,11 @@ export interface PlatformResult {
   stored: StoredStatus;
   /** Reconcile again by then (a pending release's deadline). */
   requeueAtMs?: number;
-  /** Deployments rendered, and deployments compared with the live objects (the rest had unchanged inputs). */
-  work: { rendered: number; compared: number };
+  /**
+   * Deployments rendered, and deployments compared with the live objects (the rest had
+   * unchanged inputs); the same for the releases' versions and fronts.
+   */
+  work: { rendered: number; compared: number; releaseRendered: number; releaseCompared: number };
   /** The unmanaged inventory was listed anew. */
   listedUnmanaged: boolean;
 }
@@ -220,6 +223,8 @@ async function settleStatus(
     work: {
       rendered: rendered.length,
       compared: run.work.filter((w) => w.compared).length,
+      releaseRendered: releases.work.rendered,
+      releaseCompared: releases.work.compared,
     },
     ...(releases.requeueAtMs ? { requeueAtMs: releases.requeueAtMs } : {}),
   };

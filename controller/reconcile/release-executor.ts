@@ -3,6 +3,7 @@
 // cluster in order, stopping at the first that fails. Errors keep their type,
 // so an API server that does not answer is reported as ClusterUnavailable.
 import type { KubernetesObject } from "@kubernetes/client-node";
+import type { ObjectRef } from "../cluster/client.js";
 import { applyAll } from "./apply.js";
 import { applyFailure } from "./apply-failure.js";
 import { inventoryHealth } from "./health.js";
@@ -14,6 +15,7 @@ import {
   type ReleaseAction,
   type ReleaseOutcome,
 } from "./release-machine.js";
+import { untouchedSince } from "./deployment-memo.js";
 import { releaseStatus } from "./release-status.js";
 import { releasePolicy, type ReleaseState, type ReleaseStatus } from "./release.js";
 import { newRoutingSecret } from "./routing-secret.js";
@@ -106,10 +108,22 @@ async function perform(
 }
 
 async function applyOrThrow(ctx: ReleaseContext, objects: KubernetesObject[]): Promise<void> {
-  const result = await applyAll(ctx.input.client, ctx.input.cache, objects);
+  const { client, cache, releaseMemo: memo } = ctx.input;
+  // Rendered from unchanged inputs, and nothing in the cluster moved since their last clean
+  // apply: nothing to compare (release-memo.ts).
+  const resourceVersionOf = (ref: ObjectRef) => cache.get(ref)?.metadata?.resourceVersion;
+  if (memo && untouchedSince(memo.cleanOf(objects), resourceVersionOf)) return;
+  ctx.work.compared++;
+  const result = await applyAll(client, cache, objects);
   const failed = [
     ...result.errors,
     ...result.conflicts.map((c) => ({ ...c, code: "Conflict" as const })),
   ];
+  memo?.remember(
+    objects,
+    failed.length === 0
+      ? { inventory: result.inventory, resourceVersions: result.resourceVersions }
+      : undefined,
+  );
   if (failed.length > 0) throw applyFailure(failed);
 }

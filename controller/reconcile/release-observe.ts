@@ -20,6 +20,7 @@ import {
   type Rendered,
 } from "./release-machine.js";
 import type { ReleasePolicy, ReleaseState } from "./release.js";
+import { releaseRenderKey, type ReleaseRenderInputs } from "./release-memo.js";
 import { atCommit } from "./systems.js";
 
 /** Where a release is rendered and what it reads. */
@@ -27,6 +28,8 @@ export interface ReleaseView {
   input: PlatformInput;
   platform: PlatformTarget;
   now: () => Date;
+  /** Counted over the platform's releases: parts rendered, and applies compared with the live objects. */
+  work: { rendered: number; compared: number };
 }
 
 export async function observeRelease(
@@ -111,7 +114,32 @@ function releaseTarget(
   };
 }
 
-async function renderVersion(
+/** The part rendered now, or as the last reconcile with the same inputs rendered it (release-memo.ts). */
+function memoised(
+  view: ReleaseView,
+  inputs: ReleaseRenderInputs,
+  render: () => Promise<KubernetesObject[]>,
+): Promise<KubernetesObject[]> {
+  const counted = () => void view.work.rendered++;
+  const memo = view.input.releaseMemo;
+  if (!memo) {
+    counted();
+    return render();
+  }
+  return memo.render(releaseRenderKey(inputs), render, counted);
+}
+
+function renderVersion(
+  view: ReleaseView,
+  commit: string,
+  target: ReleaseTarget,
+): Promise<KubernetesObject[]> {
+  return memoised(view, { part: "version", platform: view.platform, target, commit }, () =>
+    renderVersionNow(view, commit, target),
+  );
+}
+
+async function renderVersionNow(
   view: ReleaseView,
   commit: string,
   target: ReleaseTarget,
@@ -123,7 +151,17 @@ async function renderVersion(
   return rendered.objects;
 }
 
-async function renderFront(
+function renderFront(
+  view: ReleaseView,
+  commit: string,
+  target: ReleaseTarget,
+): Promise<KubernetesObject[]> {
+  return memoised(view, { part: "front", platform: view.platform, target, commit }, () =>
+    renderFrontNow(view, commit, target),
+  );
+}
+
+async function renderFrontNow(
   view: ReleaseView,
   commit: string,
   target: ReleaseTarget,

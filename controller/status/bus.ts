@@ -24,6 +24,10 @@ export interface PlatformEvent {
   rendered?: number;
   /** Deployments whose objects were compared with the live ones. */
   compared?: number;
+  /** Release versions and fronts rendered; the others' inputs were unchanged. */
+  releaseRendered?: number;
+  /** Release applies (a version or a front) compared with the live objects. */
+  releaseCompared?: number;
 }
 
 /** What this replica writes now (sharding, issue 17). */

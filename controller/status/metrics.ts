@@ -88,6 +88,18 @@ export class Metrics {
       labelNames: ["platform"] as const,
       registers,
     });
+    const releaseRenders = new Counter({
+      name: "kubefox_gitops_release_render_total",
+      help: "Release versions and fronts rendered, by platform (reused while the release's ref, commit and environment are unchanged).",
+      labelNames: ["platform"] as const,
+      registers,
+    });
+    const releaseCompares = new Counter({
+      name: "kubefox_gitops_release_compare_total",
+      help: "Release applies (a version or its front) compared with the live objects, by platform (skipped when inputs and live objects are as the last clean apply left them).",
+      labelNames: ["platform"] as const,
+      registers,
+    });
     this.webhooks = new Counter({
       name: "kubefox_gitops_webhook_requests_total",
       help: "Webhook requests by provider and result (accepted, unmatched, ping, ignored, unauthorized, too_large, bad_request).",
@@ -145,6 +157,8 @@ export class Metrics {
       writes.inc({ platform: e.platform.name }, e.writes);
       renders.inc({ platform: e.platform.name }, e.rendered ?? 0);
       compares.inc({ platform: e.platform.name }, e.compared ?? 0);
+      releaseRenders.inc({ platform: e.platform.name }, e.releaseRendered ?? 0);
+      releaseCompares.inc({ platform: e.platform.name }, e.releaseCompared ?? 0);
       this.platforms.set(`${e.repo} ${e.platform.name}`, e.platform);
       this.countStates();
     };

@@ -20,6 +20,7 @@ import { loadStatus, type StoredStatus } from "../status/store.js";
 import { listUnmanaged } from "../reconcile/unmanaged.js";
 import type { SystemCache } from "../reconcile/systems.js";
 import { RenderMemo } from "../reconcile/deployment-memo.js";
+import { ReleaseMemo } from "../reconcile/release-memo.js";
 import { resolveRef } from "../source/refs.js";
 import type { GitSource, RefMap } from "../source/types.js";
 import { SyncQueue } from "./queue.js";
@@ -69,8 +70,9 @@ export class PlatformRunner {
   private requeueAtMs = Infinity;
   /** Syncs in a row that found the cluster unavailable: the next retry waits longer. */
   private unavailableRuns = 0;
-  /** What each deployment rendered and found last time (issue 17); forgotten when not leading. */
+  /** What each deployment and release rendered and found last time (issue 17); forgotten when not leading. */
   private readonly memo = new RenderMemo();
+  private readonly releaseMemo = new ReleaseMemo();
   /** This platform's view of each cluster's client (with sharding, guarded by its shard). */
   private readonly guardedClients = new WeakMap<ClusterClient, ClusterClient>();
   /** The stored status last followed, to tell a change by its owner (for the events stream). */
@@ -139,6 +141,7 @@ export class PlatformRunner {
         unmanaged: this.status?.unmanaged ?? [],
         log: this.deps.log,
         memo: this.memo,
+        releaseMemo: this.releaseMemo,
       });
       if (result.listedUnmanaged) this.unmanagedListedAt = started;
       this.scheduleUnmanagedRefresh();
@@ -206,6 +209,7 @@ export class PlatformRunner {
     this.loaded = false;
     this.stored = undefined;
     this.memo.clear();
+    this.releaseMemo.clear();
     const started = Date.now();
     const stored = await loadStatus(cluster.client, cluster.cache, namespace);
     await watchKinds(
