@@ -1,3 +1,4 @@
+import { createWriteStream } from "node:fs";
 // The controller's figures against a local control plane with KWOK nodes, each
 // beside a baseline measured in the same run (issue #8):
 // 1. push to cluster: `git push` (and a signed webhook) to the new image on every
@@ -297,7 +298,7 @@ async function coldSyncBench(
   const cpuBefore = process.cpuUsage();
   const wallStarted = performance.now();
   for (let i = 0; i < resyncs; i++) {
-    controller.requestSync(() => true, "bench resync");
+    controller.requestSync(() => true, "bench resync", { changedOnly: false });
     await controller.idle();
   }
   const wallMs = (performance.now() - wallStarted) / resyncs;
@@ -429,6 +430,10 @@ export async function runController(
     "node",
     [
       ...(await imageNodeFlags()),
+      // KUBEFOX_BENCH_PROF=DIR: a CPU profile of each controller, written when it stops.
+      ...(process.env.KUBEFOX_BENCH_PROF
+        ? ["--cpu-prof", "--cpu-prof-dir", process.env.KUBEFOX_BENCH_PROF]
+        : []),
       ...(built ? [path.join(root, "dist", "controller", "cli.js")] : ["--import", "tsx", cli]),
       "run",
       "--repo",
@@ -440,12 +445,22 @@ export async function runController(
       "--listen",
       "127.0.0.1:0",
       ...extra,
+      ...(process.env.KUBEFOX_BENCH_LOGS ? ["--log-level", "debug"] : []),
     ],
     { reject: false, all: true, buffer: false, cwd: root },
   );
   // Only the tail is kept: a controller at 5,000 components logs for a long time.
+  // KUBEFOX_BENCH_LOGS=DIR keeps each controller's whole log there (with debug lines), to
+  // follow one push through the replicas.
   let output = "";
-  child.all?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
+  const logDir = process.env.KUBEFOX_BENCH_LOGS;
+  const logFile = logDir
+    ? createWriteStream(path.join(logDir, `controller-${child.pid}.log`))
+    : undefined;
+  child.all?.on("data", (c: Buffer) => {
+    output = (output + c.toString()).slice(-20_000);
+    logFile?.write(c);
+  });
   const url = (async () => {
     for (let i = 0; i < 600; i++) {
       const match = /"msg":"listening"[^\n]*"url":"([^"]+)"/.exec(output);

@@ -46,6 +46,12 @@ export class Metrics {
       labelNames: ["result", "fetch"] as const,
       registers,
     });
+    const syncPlatforms = new Counter({
+      name: "kubefox_gitops_sync_platforms_total",
+      help: "Platforms repository syncs asked to reconcile: every one (poll, start), or after a webhook those whose inputs moved.",
+      labelNames: ["fetch"] as const,
+      registers,
+    });
     const syncDuration = new Histogram({
       name: "kubefox_gitops_sync_duration_seconds",
       help: "Time a repository sync took: fetch, read, and reconcile of every platform.",
@@ -149,6 +155,7 @@ export class Metrics {
 
     const sync = (e: SyncEvent) => {
       syncs.inc({ result: e.result, fetch: String(e.fetch) });
+      syncPlatforms.inc({ fetch: String(e.fetch) }, e.platforms ?? 0);
       syncDuration.observe({ result: e.result }, e.ms / 1000);
     };
     const fetch = (e: FetchEvent) => fetchDuration.observe({ result: e.result }, e.ms / 1000);

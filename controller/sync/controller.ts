@@ -175,9 +175,14 @@ export class Controller {
       log: this.log,
       locations: () => this.repositories.map((r) => r.location),
       onSignal: (location) => {
+        this.log.debug("sync asked for by another replica", { repo: location });
         for (const repo of this.repositories)
           if (repo.location === location)
-            repo.queue.requestSettled({ fetch: true, reason: "webhook on another replica" });
+            repo.queue.requestSettled({
+              fetch: true,
+              reason: "webhook on another replica",
+              changedOnly: true,
+            });
       },
     });
     // Platforms come and go with the control branch: count them again after every sync.
@@ -214,11 +219,22 @@ export class Controller {
   /**
    * Asks every repository that `matches` to fetch and sync now (at once when it
    * is idle; after the burst when requests keep coming, see requestSettled);
-   * returns how many did.
+   * returns how many did. A webhook asks for `changedOnly`: the platforms whose
+   * inputs the fetch changed reconcile, the others wait for the poll's resync.
    */
-  requestSync(matches: (repo: Repository) => boolean, reason: string): number {
+  requestSync(
+    matches: (repo: Repository) => boolean,
+    reason: string,
+    scope: { changedOnly: boolean },
+  ): number {
     const picked = this.repositories.filter(matches);
-    for (const repo of picked) repo.queue.requestSettled({ fetch: true, reason });
+    this.log.debug("sync asked for", { reason, repos: picked.map((r) => r.location) });
+    for (const repo of picked)
+      repo.queue.requestSettled({
+        fetch: true,
+        reason,
+        ...(scope.changedOnly ? { changedOnly: true } : {}),
+      });
     // The owners of its platforms may be other replicas: tell them too.
     if (picked.length > 0) void this.signal?.announce(picked.map((r) => r.location));
     return picked.length;

@@ -31,6 +31,8 @@ export interface Snapshot {
   /** Increases with every repository sync that read Git. */
   seq: number;
   refs: RefMap;
+  /** The control branch's commit the control model was read from. */
+  controlId: string;
   control: ControlModel;
   /** False after a fetch error or with an invalid control branch. */
   allowPrune: boolean;
@@ -79,6 +81,8 @@ export class PlatformRunner {
   private followedText: string | undefined;
   /** The cluster whose cache holds this platform's objects for it (sharding). */
   private heldIn: Cluster | undefined;
+  /** The inputs of the last run that ended clean (see inputsChanged); none after a failure. */
+  private cleanInputs: string | undefined;
 
   constructor(
     readonly name: string,
@@ -89,6 +93,37 @@ export class PlatformRunner {
 
   request(reason: string): void {
     this.queue.request({ fetch: false, reason });
+  }
+
+  /**
+   * Would a reconcile against `snapshot` read anything the last clean one did not?
+   * Its inputs are the control branch's commit (the platform file, environments and
+   * configs), whether pruning is allowed, the commit each of its refs resolves to
+   * (or why none does), and whether this replica writes it. A run that failed
+   * anywhere (a deployment Failed, a release with an error, a conflict) left no
+   * inputs behind, so the next sync tries it again.
+   */
+  async inputsChanged(snapshot: Snapshot): Promise<boolean> {
+    return (await this.inputsOf(snapshot)) !== this.cleanInputs;
+  }
+
+  private async inputsOf(snapshot: Snapshot): Promise<string | undefined> {
+    const doc = snapshot.control.platforms[this.name];
+    if (!doc) return undefined;
+    const refs = [
+      ...doc.spec.deployments.map((d) => d.ref),
+      ...doc.spec.releases.map((r) => r.ref),
+    ];
+    const resolved = await Promise.all(
+      refs.map((ref) =>
+        resolveRef(ref, snapshot.refs, (p) => snapshot.source.findCommits(p)).then(
+          (r) => r.id,
+          (err: unknown) => `unresolved: ${describeError(err)}`,
+        ),
+      ),
+    );
+    const writes = this.deps.owner?.owns(this.name) ?? true;
+    return JSON.stringify([snapshot.controlId, snapshot.allowPrune, writes, refs, resolved]);
   }
 
   async close(): Promise<void> {
@@ -103,11 +138,14 @@ export class PlatformRunner {
     const doc = snapshot?.control.platforms[this.name];
     if (!snapshot || !doc) return;
     const { source, refs } = snapshot;
+    const inputs = await this.inputsOf(snapshot);
+    this.cleanInputs = undefined;
     try {
       const cluster = this.deps.clusters.get(doc.spec.cluster?.context);
       const client = this.clientOf(cluster);
       if (!client.mayWrite()) {
         await this.follow(cluster, doc, snapshot);
+        this.cleanInputs = inputs;
         return;
       }
       this.followedText = undefined;
@@ -143,19 +181,27 @@ export class PlatformRunner {
         memo: this.memo,
         releaseMemo: this.releaseMemo,
       });
+      if (isClean(result.status) && !client.unavailable) this.cleanInputs = inputs;
       if (result.listedUnmanaged) this.unmanagedListedAt = started;
       this.scheduleUnmanagedRefresh();
       this.stored = result.stored;
       this.status = result.status;
       if (result.requeueAtMs) this.requeueAt(result.requeueAtMs, "release deadline");
       this.retryIfUnavailable(client.unavailable || mentionsUnavailable(result.status));
-      this.deps.bus.emit("platform", {
+      const event = {
         repo: this.deps.repo,
         platform: result.status,
         writes: client.writes - writesBefore,
         ms: Date.now() - started,
         ...result.work,
+      };
+      this.deps.log.debug("platform reconciled", {
+        platform: this.name,
+        ms: event.ms,
+        writes: event.writes,
+        ...result.work,
       });
+      this.deps.bus.emit("platform", event);
     } catch (err) {
       const message = describeError(err);
       this.retryIfUnavailable(retryable(err));
@@ -257,6 +303,11 @@ export class PlatformRunner {
         writes: 0,
         ms: Date.now() - started,
       });
+    this.deps.log.debug("platform followed", {
+      platform: this.name,
+      ms: Date.now() - started,
+      changed: text !== this.followedText,
+    });
     this.followedText = text;
   }
 
@@ -321,5 +372,16 @@ export class PlatformRunner {
 function mentionsUnavailable(status: PlatformStatus): boolean {
   return [...status.deployments, ...status.releases].some(
     (s) => s.lastErrorCode === "ClusterUnavailable",
+  );
+}
+
+/** Nothing in the platform's status asks for another try: no failure, error or conflict. */
+function isClean(status: PlatformStatus): boolean {
+  return (
+    !status.lastError &&
+    status.deployments.every(
+      (d) => d.state !== "Failed" && !d.lastError && d.conflicts.length === 0,
+    ) &&
+    status.releases.every((r) => !r.lastError)
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SyncQueue } from "./queue.js";
+import { foldRequests, SyncQueue, type SyncRequest } from "./queue.js";
 
 describe("SyncQueue", () => {
   it("turns a burst of requests into at most two syncs that never overlap", async () => {
@@ -77,5 +77,38 @@ describe("SyncQueue", () => {
     queue.requestSettled({ fetch: true, reason: "b" });
     await queue.close();
     expect(runs).toBe(1);
+  });
+});
+
+describe("foldRequests", () => {
+  const hook: SyncRequest = { fetch: true, reason: "webhook", changedOnly: true };
+  const poll: SyncRequest = { fetch: true, reason: "poll" };
+  const drift: SyncRequest = { fetch: false, reason: "drift" };
+
+  it.each<[string, SyncRequest, SyncRequest, SyncRequest]>([
+    ["two webhooks: the changed platforms only", hook, hook, hook],
+    ["a webhook and a poll: every platform", hook, poll, { fetch: true, reason: "webhook" }],
+    ["a poll and a webhook: every platform", poll, hook, poll],
+    [
+      "a re-check and a webhook: fetch, every platform",
+      drift,
+      hook,
+      { fetch: true, reason: "drift" },
+    ],
+  ])("%s", (_, a, b, folded) => {
+    expect(foldRequests(a, b)).toEqual(folded);
+  });
+
+  it("is what a queue runs for requests that arrive while a sync runs", async () => {
+    const seen: SyncRequest[] = [];
+    const queue = new SyncQueue(async (r) => {
+      seen.push(r);
+      await new Promise((res) => setTimeout(res, 10));
+    });
+    queue.request(hook);
+    queue.request(hook);
+    queue.request(poll);
+    await queue.idle();
+    expect(seen).toEqual([hook, { fetch: true, reason: "webhook" }]);
   });
 });

@@ -8,6 +8,22 @@ export interface SyncRequest {
   /** Fetch from the source first (Git changed), or only re-check the cluster (drift). */
   fetch: boolean;
   reason: string;
+  /**
+   * Reconcile only the platforms whose inputs changed (a webhook, a local commit: Git
+   * moved, and what it moved is what needs work). Without it every platform reconciles
+   * (the poll's resync, a start, a change of ownership). Folded with a request without
+   * it, it is dropped: the sync does it all.
+   */
+  changedOnly?: boolean;
+}
+
+/** Two requests as one: fetch if either fetches; every platform unless both ask for the changed ones only. */
+export function foldRequests(a: SyncRequest, b: SyncRequest): SyncRequest {
+  return {
+    fetch: a.fetch || b.fetch,
+    reason: a.reason,
+    ...(a.changedOnly && b.changedOnly ? { changedOnly: true } : {}),
+  };
 }
 
 /** How requestSettled waits: for this long without a request, but never longer than maxWaitMs. */
@@ -44,7 +60,7 @@ export class SyncQueue {
   request(request: SyncRequest): void {
     if (this.closed) return;
     if (this.pending) {
-      this.pending = { fetch: this.pending.fetch || request.fetch, reason: this.pending.reason };
+      this.pending = foldRequests(this.pending, request);
       return;
     }
     this.pending = request;
@@ -73,7 +89,7 @@ export class SyncQueue {
     }
     let held = this.settling;
     if (held) {
-      held.request = { fetch: held.request.fetch || request.fetch, reason: held.request.reason };
+      held.request = foldRequests(held.request, request);
       clearTimeout(held.timer);
     } else {
       let release = () => undefined as void;

@@ -53,7 +53,8 @@ export class Repository {
       ...(this.settings.credentials ? { credentials: this.settings.credentials } : {}),
       ...(this.settings.ssh ? { ssh: this.settings.ssh } : {}),
       ...(this.settings.gitLimits ? { limits: this.settings.gitLimits } : {}),
-      onChange: () => this.queue.request({ fetch: true, reason: "local commit" }),
+      onChange: () =>
+        this.queue.request({ fetch: true, reason: "local commit", changedOnly: true }),
       log: ({ level, msg, ...fields }) => this.log[level](msg, fields),
     });
     this.status.source = this.source.label;
@@ -94,6 +95,7 @@ export class Repository {
       const fetchStarted = Date.now();
       try {
         refs = await source.sync();
+        this.log.debug("fetched", { repo: this.location, ms: Date.now() - fetchStarted });
         this.status.lastFetchTime = new Date().toISOString();
         this.bus.emit("fetch", {
           repo: this.location,
@@ -140,6 +142,7 @@ export class Repository {
     this.snapshot = {
       seq: (this.snapshot?.seq ?? 0) + 1,
       refs,
+      controlId: commit,
       control: control.model,
       allowPrune,
       systemName,
@@ -152,7 +155,17 @@ export class Repository {
       this.platforms.delete(name); // nothing is pruned for a platform file that went away
       void runner.close();
     }
-    for (const name of names) {
+    // A webhook's sync reconciles the platforms whose inputs moved; the poll's, all of them.
+    const snapshot = this.snapshot;
+    const wanted = await Promise.all(
+      names.map(
+        async (name) =>
+          !request.changedOnly ||
+          ((await this.platforms.get(name)?.inputsChanged(snapshot)) ?? true),
+      ),
+    );
+    for (const [i, name] of names.entries()) {
+      if (!wanted[i]) continue;
       let runner = this.platforms.get(name);
       if (!runner) {
         runner = new PlatformRunner(name, {
@@ -167,15 +180,25 @@ export class Repository {
       }
       runner.request(request.reason);
     }
-    this.finish(started, error, request);
+    this.finish(started, error, request, wanted.filter(Boolean).length);
   }
 
-  private finish(started: number, error: string | undefined, request: SyncRequest): void {
+  private finish(
+    started: number,
+    error: string | undefined,
+    request: SyncRequest,
+    platforms = 0,
+  ): void {
     this.status.lastSyncTime = new Date().toISOString();
     if (error) this.status.lastError = error;
     else delete this.status.lastError;
     this.firstSyncDone = true;
-    const fields = { reason: request.reason, fetch: request.fetch, ms: Date.now() - started };
+    const fields = {
+      reason: request.reason,
+      fetch: request.fetch,
+      ms: Date.now() - started,
+      platforms,
+    };
     if (error) this.log.warn("sync finished with an error", { ...fields, error });
     else this.log.info("sync finished", fields);
     this.bus.emit("sync", {

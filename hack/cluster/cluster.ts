@@ -34,6 +34,8 @@ export interface ClusterOptions {
   owner?: number;
   /** More kube-apiserver flags (`--feature-gates=...`), after the defaults. */
   apiserverFlags?: string[];
+  /** More kube-controller-manager flags (`--kube-api-qps=...`), after the defaults. */
+  controllerManagerFlags?: string[];
   log?: (line: string) => void;
 }
 
@@ -177,6 +179,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
           "--cluster-name=kubefox-local",
           "--controllers=*",
           "--v=1",
+          ...(options.controllerManagerFlags ?? []),
         ]),
       );
       await track(

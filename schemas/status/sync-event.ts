@@ -1,6 +1,6 @@
 // `event: sync` on the events stream: a repository sync finished.
 import type { FromSchema } from "json-schema-to-ts";
-import { duration, flag, text, time } from "./fields.js";
+import { count, duration, flag, text, time } from "./fields.js";
 
 export const syncEventSchema = {
   type: "object",
@@ -17,6 +17,9 @@ export const syncEventSchema = {
     ms: duration("how long it took, in milliseconds"),
     result: { enum: ["ok", "error"], description: "ok, or error when lastError is set" },
     error: text("what went wrong: a fetch error or an unreadable control branch"),
+    platforms: count(
+      "platforms it asked to reconcile: every one, or after a webhook those whose inputs moved",
+    ),
   },
 } as const;
 

@@ -58,7 +58,9 @@ export async function run(args: string[]): Promise<number> {
     webhooks: {
       secret: settings.webhookSecret,
       repositories: () => controller.repositories.map((r) => r.location),
-      requestSync: (matches, reason) => controller.requestSync((r) => matches(r.location), reason),
+      // A push changes some refs: the platforms that read them reconcile (issue 17).
+      requestSync: (matches, reason) =>
+        controller.requestSync((r) => matches(r.location), reason, { changedOnly: true }),
     },
     view,
     ready: () => controller.ready,
