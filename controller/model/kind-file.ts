@@ -37,6 +37,19 @@ export async function loadKindFile<K extends Kind>(
   kind: K,
   expected?: ExpectedName,
 ): Promise<KindFileResult<K>> {
+  // Loaded before from the same bytes at the same path: the same document, or the same problems.
+  const id = tree.parsed ? await tree.blobId?.(file) : undefined;
+  if (id === undefined || !tree.parsed) return loadNow(tree, file, kind, expected);
+  const key = [kind, file, expected?.name ?? "", expected?.from ?? "", id].join("\0");
+  return tree.parsed.get(key, () => loadNow(tree, file, kind, expected));
+}
+
+async function loadNow<K extends Kind>(
+  tree: Tree,
+  file: string,
+  kind: K,
+  expected?: ExpectedName,
+): Promise<KindFileResult<K>> {
   const { documents, problems } = await readYaml(tree, file);
   if (problems.length > 0) return { ok: false, problems };
   const [first, second] = documents;

@@ -2,6 +2,8 @@
 // `render`) or a Git commit (for everything the controller deploys). The model
 // loader reads through this and nothing else, so both read the same way.
 
+import type { ParsedFiles } from "./parsed-files.js";
+
 export type TreeEntryType = "file" | "dir" | "symlink" | "other";
 
 export interface TreeEntry {
@@ -24,4 +26,8 @@ export interface Tree {
   list(dir: string): Promise<TreeEntry[] | undefined>;
   /** A file's bytes, when it is a plain file of at most `maxBytes`. */
   read(file: string, maxBytes: number): Promise<ReadResult>;
+  /** The id of a plain file's content (a Git blob id), when the tree knows it. */
+  blobId?(file: string): Promise<string | undefined>;
+  /** Files loaded before, by blob id (parsed-files.ts): shared by a repository's commits. */
+  readonly parsed?: ParsedFiles;
 }

@@ -2,6 +2,7 @@
 // loader reads a system through (controller/model/tree.ts). Symlinks and
 // submodules are reported, never followed; a blob larger than asked for is
 // refused from its header, before a byte of it is inflated.
+import type { ParsedFiles } from "../model/parsed-files.js";
 import type { ReadResult, Tree, TreeEntry, TreeEntryType } from "../model/tree.js";
 
 /** One entry of a Git tree object. */
@@ -27,6 +28,7 @@ export class CommitTree implements Tree {
     private readonly reader: ObjectReader,
     readonly commit: string,
     rootTree: string,
+    readonly parsed?: ParsedFiles,
   ) {
     this.label = `commit ${commit.slice(0, 7)}`;
     this.remember("", reader.readTree(rootTree));

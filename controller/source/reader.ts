@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import * as git from "isomorphic-git";
 import { describeError, RefNotFoundError, SourceError } from "../errors.js";
+import { ParsedFiles } from "../model/parsed-files.js";
 import { CommitTree, type GitTreeEntry, type ObjectReader } from "./commit-tree.js";
 import type { ObjectStore } from "./git/object-store.js";
 import type { CommitSummary } from "./types.js";
@@ -13,6 +14,8 @@ const FULL_ID = /^[0-9a-f]{40}$/;
 export class RepoReader implements ObjectReader {
   /** isomorphic-git's cache: parsed pack indexes and packs, kept between calls. */
   private cache: object = {};
+  /** Kind files loaded from this repository, by blob id: every commit's tree shares them. */
+  private readonly parsed = new ParsedFiles();
 
   constructor(
     /** The folder holding objects/ (a bare repository, or a work tree's common dir). */
@@ -32,7 +35,7 @@ export class RepoReader implements ObjectReader {
     const { commit: parsed } = await this.guard(`commit ${id}`, () =>
       git.readCommit({ fs, gitdir: this.gitdir, oid: id, cache: this.cache }),
     );
-    return new CommitTree(this, id, parsed.tree);
+    return new CommitTree(this, id, parsed.tree, this.parsed);
   }
 
   async blobId(commit: string, file: string): Promise<string | undefined> {
