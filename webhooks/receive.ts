@@ -29,8 +29,11 @@ export interface WebhookTarget {
   secret: string | undefined;
   /** The watched repositories as given to --repo. */
   repositories(): readonly string[];
-  /** Asks every repository whose location `matches` to fetch and sync; returns how many. */
-  requestSync(matches: (location: string) => boolean, reason: string): number;
+  /**
+   * Asks every repository whose location `matches` to fetch and sync; returns how many.
+   * `refs`: the full ref names the push changed, when its payload says (`refs/heads/main`).
+   */
+  requestSync(matches: (location: string) => boolean, reason: string, refs?: string[]): number;
   newSyncId?: () => string;
 }
 
@@ -137,6 +140,7 @@ export function receiveWebhook(
       const count = target.requestSync(
         (location) => matched.includes(location),
         `webhook ${provider.name} ${syncId}`,
+        event.refs ?? (event.ref ? [event.ref] : undefined),
       );
       return {
         status: 202,

@@ -1,11 +1,14 @@
 // Any replica answers a webhook (issue 17): the replica a push lands on
 // fetches and syncs what it owns, and tells the others through one Lease,
 // `<id>-sync`, in the controller's namespace: an annotation per repository,
-// `sync.kubefox.io/<hash of its location>: <identity> <time>`, set with a merge
-// patch (no resourceVersion, so writers never conflict). Every replica watches
-// that Lease and syncs the repository when another replica's annotation for it
-// changes, so the owners of its platforms fetch and reconcile within a watch
-// event's delay, not at the next poll. Each replica keeps its own clone.
+// `sync.kubefox.io/<hash of its location>: <identity> <time> [<ref> ...]`, set
+// with a merge patch (no resourceVersion, so writers never conflict). The refs
+// are those the push's payload named (`refs/heads/main`), when it named a few;
+// a replica none of whose platforms reads them may fetch a moment later. Every
+// replica watches that Lease and syncs the repository when another replica's
+// annotation for it changes, so the owners of its platforms fetch and
+// reconcile within a watch event's delay, not at the next poll. Each replica
+// keeps its own clone.
 import { createHash } from "node:crypto";
 import type { ClusterClient } from "./client.js";
 import { KubeApiError, type WatchEvent } from "./http.js";
@@ -18,13 +21,17 @@ export interface SyncSignalOptions {
   group: string;
   identity: string;
   log: Logger;
-  /** Another replica asked for a sync of the repository at `location`. */
-  onSignal: (location: string) => void;
+  /** Another replica asked for a sync of the repository at `location`; `refs` when the push named them. */
+  onSignal: (location: string, refs: string[] | undefined) => void;
   /** The repositories' locations, as every replica's settings give them. */
   locations: () => readonly string[];
 }
 
 const prefix = "sync.kubefox.io/";
+/** A push naming more refs than this (a mirror's push of everything) is announced without them. */
+const maxSignalRefs = 20;
+/** A full ref name with nothing that could split the annotation's value (Git forbids spaces in them). */
+const plainRef = (ref: string) => /^refs\/[^\s]+$/.test(ref) && ref.length <= 255;
 const labelSelector = (group: string) =>
   `kubefox.io/lease-group=${group},kubefox.io/lease-role=sync`;
 
@@ -43,10 +50,15 @@ export class SyncSignal {
     this.name = `${options.group}-sync`;
   }
 
-  /** Tells the other replicas to sync these repositories. Failures are logged: the poll still comes. */
-  async announce(locations: readonly string[]): Promise<void> {
+  /**
+   * Tells the other replicas to sync these repositories, and which refs the push changed
+   * when it says (at most maxSignalRefs; more are not named). Failures are logged: the
+   * poll still comes.
+   */
+  async announce(locations: readonly string[], refs?: readonly string[]): Promise<void> {
     const { client, namespace, identity, log } = this.options;
-    const value = `${identity} ${new Date().toISOString()}`;
+    const named = refs && refs.length > 0 && refs.length <= maxSignalRefs && refs.every(plainRef);
+    const value = `${identity} ${new Date().toISOString()}${named ? ` ${refs.join(" ")}` : ""}`;
     const annotations = Object.fromEntries(locations.map((l) => [signalKey(l), value]));
     for (const key of Object.keys(annotations)) this.seen.set(key, value);
     try {
@@ -123,7 +135,8 @@ export class SyncSignal {
       const location = byKey.get(key);
       if (!signal || before === value || !location) continue;
       if (value.startsWith(`${this.options.identity} `)) continue;
-      this.options.onSignal(location);
+      const refs = value.split(" ").slice(2);
+      this.options.onSignal(location, refs.length > 0 ? refs : undefined);
     }
   }
 }

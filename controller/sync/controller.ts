@@ -21,6 +21,12 @@ import type { Settings } from "../cli/settings.js";
 
 /** A drift sync waits this long for more changes, so one rollout's many events make one sync. */
 const driftDebounceMs = 250;
+/**
+ * How long a replica puts off its own fetch after another replica's webhook for a push that
+ * none of its platforms reads: long enough for the owner's fetch and reconcile to have the
+ * cores (about 100 ms at 5,000 components), short enough for its status to follow soon.
+ */
+const deferredSignalMs = 1000;
 
 export class Controller {
   readonly repositories: Repository[];
@@ -35,6 +41,8 @@ export class Controller {
   private signal: SyncSignal | undefined;
   private poll: ScheduledTask | undefined;
   private readonly driftTimers = new Map<string, NodeJS.Timeout>();
+  /** Syncs put off because the push concerned only other replicas' platforms. */
+  private readonly deferred = new Set<NodeJS.Timeout>();
 
   constructor(
     readonly settings: Settings,
@@ -174,15 +182,27 @@ export class Controller {
       identity: election.identity,
       log: this.log,
       locations: () => this.repositories.map((r) => r.location),
-      onSignal: (location) => {
-        this.log.debug("sync asked for by another replica", { repo: location });
-        for (const repo of this.repositories)
-          if (repo.location === location)
+      onSignal: (location, refs) => {
+        for (const repo of this.repositories) {
+          if (repo.location !== location) continue;
+          const request = () =>
             repo.queue.requestSettled({
               fetch: true,
               reason: "webhook on another replica",
               changedOnly: true,
             });
+          // A push none of this replica's platforms reads (a branch another replica's
+          // platform follows): fetch a moment later, leaving the cores to the owner's
+          // fetch and reconcile. Without the refs, or when one may concern it: at once.
+          const now = !refs || repo.mayConcern(refs, (p) => this.owns(p));
+          this.log.debug("sync asked for by another replica", {
+            repo: location,
+            ...(refs ? { refs } : {}),
+            deferred: !now,
+          });
+          if (now) request();
+          else this.defer(request);
+        }
       },
     });
     // Platforms come and go with the control branch: count them again after every sync.
@@ -225,7 +245,7 @@ export class Controller {
   requestSync(
     matches: (repo: Repository) => boolean,
     reason: string,
-    scope: { changedOnly: boolean },
+    scope: { changedOnly: boolean; refs?: readonly string[] },
   ): number {
     const picked = this.repositories.filter(matches);
     this.log.debug("sync asked for", { reason, repos: picked.map((r) => r.location) });
@@ -236,7 +256,11 @@ export class Controller {
         ...(scope.changedOnly ? { changedOnly: true } : {}),
       });
     // The owners of its platforms may be other replicas: tell them too.
-    if (picked.length > 0) void this.signal?.announce(picked.map((r) => r.location));
+    if (picked.length > 0)
+      void this.signal?.announce(
+        picked.map((r) => r.location),
+        scope.refs,
+      );
     return picked.length;
   }
 
@@ -257,11 +281,21 @@ export class Controller {
   async stop(): Promise<void> {
     await this.poll?.stop();
     for (const timer of this.driftTimers.values()) clearTimeout(timer);
+    for (const timer of this.deferred) clearTimeout(timer);
     await Promise.all(this.repositories.map((r) => r.close()));
     await this.leader?.stop();
     await this.signal?.stop();
     await this.shards?.stop();
     await this.clusters.stop();
+  }
+
+  /** Runs `request` after deferredSignalMs, unless the controller stops first. */
+  private defer(request: () => void): void {
+    const timer = setTimeout(() => {
+      this.deferred.delete(timer);
+      request();
+    }, deferredSignalMs);
+    this.deferred.add(timer);
   }
 
   private driftIn(platform: string): void {

@@ -15,6 +15,7 @@ import { SystemCache } from "../reconcile/systems.js";
 import type { Settings } from "../cli/settings.js";
 import { openSource } from "../source/source.js";
 import type { GitSource, RefMap } from "../source/types.js";
+import { pushMayConcern } from "./push-scope.js";
 import { SyncQueue, type SyncRequest } from "./queue.js";
 import type { RepositoryStatus } from "../../schemas/status/repository-status.js";
 
@@ -73,6 +74,18 @@ export class Repository {
   /** True once a sync has read Git and every platform has been reconciled once (for /readyz). */
   get synced(): boolean {
     return this.firstSyncDone && [...this.platforms.values()].every((p) => p.ran);
+  }
+
+  /**
+   * Could a push of these refs (`refs/heads/x`, `refs/tags/v1`) change the inputs of a
+   * platform `owns` says this replica writes? Yes for the control branch, for a branch a
+   * deployment or release follows, and for any tag where one follows a tag; yes too
+   * before the control branch was first read.
+   */
+  mayConcern(refs: readonly string[], owns: (platform: string) => boolean): boolean {
+    const control = this.control?.model;
+    const branch = this.status.controlBranch;
+    return !control || !branch || pushMayConcern(refs, control, branch, owns);
   }
 
   /** Reconcile one platform again against what was last read from Git (drift, deadlines). */

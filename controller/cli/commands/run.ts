@@ -59,8 +59,11 @@ export async function run(args: string[]): Promise<number> {
       secret: settings.webhookSecret,
       repositories: () => controller.repositories.map((r) => r.location),
       // A push changes some refs: the platforms that read them reconcile (issue 17).
-      requestSync: (matches, reason) =>
-        controller.requestSync((r) => matches(r.location), reason, { changedOnly: true }),
+      requestSync: (matches, reason, refs) =>
+        controller.requestSync((r) => matches(r.location), reason, {
+          changedOnly: true,
+          ...(refs ? { refs } : {}),
+        }),
     },
     view,
     ready: () => controller.ready,
