@@ -248,19 +248,26 @@ export class Controller {
     scope: { changedOnly: boolean; refs?: readonly string[] },
   ): number {
     const picked = this.repositories.filter(matches);
-    this.log.debug("sync asked for", { reason, repos: picked.map((r) => r.location) });
-    for (const repo of picked)
-      repo.queue.requestSettled({
-        fetch: true,
-        reason,
-        ...(scope.changedOnly ? { changedOnly: true } : {}),
-      });
-    // The owners of its platforms may be other replicas: tell them too.
+    // The owners of its platforms may be other replicas: tell them first.
     if (picked.length > 0)
       void this.signal?.announce(
         picked.map((r) => r.location),
         scope.refs,
       );
+    for (const repo of picked) {
+      const request = () =>
+        repo.queue.requestSettled({
+          fetch: true,
+          reason,
+          ...(scope.changedOnly ? { changedOnly: true } : {}),
+        });
+      // Sharded, a push none of this replica's platforms reads is the owners' to fetch
+      // first: this replica fetches a moment later, as for another replica's signal.
+      const now = !this.signal || !scope.refs || repo.mayConcern(scope.refs, (p) => this.owns(p));
+      this.log.debug("sync asked for", { reason, repo: repo.location, deferred: !now });
+      if (now) request();
+      else this.defer(request);
+    }
     return picked.length;
   }
 
