@@ -22,9 +22,10 @@ import type { Settings } from "../cli/settings.js";
 /** A drift sync waits this long for more changes, so one rollout's many events make one sync. */
 const driftDebounceMs = 250;
 /**
- * How long a replica puts off its own fetch after another replica's webhook for a push that
- * none of its platforms reads: long enough for the owner's fetch and reconcile to have the
- * cores (about 100 ms at 5,000 components), short enough for its status to follow soon.
+ * How long a sharded replica puts off its fetch for a push that none of its platforms reads
+ * (a webhook on it, or another replica's signal): long enough for the owner's fetch and
+ * reconcile to have the cores (about 100 ms at 5,000 components), short enough for its view
+ * of the repository to follow soon.
  */
 const deferredSignalMs = 1000;
 
