@@ -114,30 +114,29 @@ function releaseTarget(
   };
 }
 
-/** The part rendered now, or as the last reconcile with the same inputs rendered it (release-memo.ts). */
-function memoised(
-  view: ReleaseView,
-  inputs: ReleaseRenderInputs,
-  render: () => Promise<KubernetesObject[]>,
-): Promise<KubernetesObject[]> {
-  const counted = () => void view.work.rendered++;
-  const memo = view.input.releaseMemo;
-  if (!memo) {
-    counted();
-    return render();
-  }
-  return memo.render(releaseRenderKey(inputs), render, counted);
-}
-
-function renderVersion(
+type PartRenderer = (
   view: ReleaseView,
   commit: string,
   target: ReleaseTarget,
-): Promise<KubernetesObject[]> {
-  return memoised(view, { part: "version", platform: view.platform, target, commit }, () =>
-    renderVersionNow(view, commit, target),
-  );
+) => Promise<KubernetesObject[]>;
+
+/** `render`, or what the last reconcile with the same inputs rendered (release-memo.ts). */
+function memoised(part: ReleaseRenderInputs["part"], render: PartRenderer): PartRenderer {
+  return (view, commit, target) => {
+    const counted = () => void view.work.rendered++;
+    const memo = view.input.releaseMemo;
+    const now = () => render(view, commit, target);
+    if (!memo) {
+      counted();
+      return now();
+    }
+    const key = releaseRenderKey({ part, platform: view.platform, target, commit });
+    return memo.render(key, now, counted);
+  };
 }
+
+const renderVersion = memoised("version", renderVersionNow);
+const renderFront = memoised("front", renderFrontNow);
 
 async function renderVersionNow(
   view: ReleaseView,
@@ -149,16 +148,6 @@ async function renderVersionNow(
   const rendered = renderReleaseVersion(await loadAt(view, commit), view.platform, target);
   if (rendered.problems.length > 0) throw new ValidationError(rendered.problems.map(asProblem));
   return rendered.objects;
-}
-
-function renderFront(
-  view: ReleaseView,
-  commit: string,
-  target: ReleaseTarget,
-): Promise<KubernetesObject[]> {
-  return memoised(view, { part: "front", platform: view.platform, target, commit }, () =>
-    renderFrontNow(view, commit, target),
-  );
 }
 
 async function renderFrontNow(
